@@ -1,0 +1,98 @@
+// A program as handed to a device: MIL text plus the weight files its BLOBFILE constants name (ane-reference.md section 2 step 1).
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Orion.Engine.Ane;
+
+/// <summary>
+/// MIL text and weight files keyed by the exact path string used in the MIL (e.g. <c>@model_path/weights/wq.bin</c>).
+/// A weight-free program has an empty dictionary, never null (R11).
+/// </summary>
+public sealed partial class AneProgramSource
+{
+    public const string ModelPathPrefix = "@model_path/";
+
+    public AneProgramSource(string milText, IReadOnlyDictionary<string, byte[]> weights)
+    {
+        ArgumentNullException.ThrowIfNull(milText);
+        ArgumentNullException.ThrowIfNull(weights);
+        MilText = milText;
+        Weights = weights;
+    }
+
+    public string MilText { get; }
+    public IReadOnlyDictionary<string, byte[]> Weights { get; }
+
+    /// <summary>MIL as the UTF-8 bytes the private API needs (R09: an NSString crashes).</summary>
+    public byte[] MilBytes => Encoding.UTF8.GetBytes(MilText);
+
+    /// <summary>
+    /// The program identity: same MIL text and same weight keys give the same id, whatever the weight contents
+    /// (as the ANE's hexStringIdentifier, section 2 step 3). Lower-case hex.
+    /// </summary>
+    public string Identity
+    {
+        get
+        {
+            using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            h.AppendData(MilBytes);
+            foreach (var key in Weights.Keys.OrderBy(k => k, StringComparer.Ordinal))
+            {
+                h.AppendData([0]);
+                h.AppendData(Encoding.UTF8.GetBytes(key));
+            }
+            return Convert.ToHexStringLower(h.GetHashAndReset());
+        }
+    }
+
+    /// <summary>The folder-relative path of a weight key: <c>@model_path/weights/w.bin</c> -> <c>weights/w.bin</c>.</summary>
+    public static string RelativePath(string weightKey)
+    {
+        var rel = weightKey.StartsWith(ModelPathPrefix, StringComparison.Ordinal) ? weightKey[ModelPathPrefix.Length..] : weightKey;
+        rel = rel.Replace('\\', '/');
+        if (rel.Length == 0 || rel.StartsWith('/') || rel.Split('/').Any(p => p is ".." or ""))
+            throw new ArgumentException($"weight path '{weightKey}' must stay inside the program folder (expected e.g. @model_path/weights/w.bin)", nameof(weightKey));
+        return rel;
+    }
+
+    /// <summary>Every BLOBFILE path named in MIL text, in order of first appearance.</summary>
+    public static IReadOnlyList<string> BlobPaths(string milText) =>
+        BlobPathRegex().Matches(milText).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+    /// <summary>Reads <c>model.mil</c> and every weight file it references from a program folder.</summary>
+    public static AneProgramSource FromFolder(string directory)
+    {
+        var milPath = Path.Combine(directory, "model.mil");
+        if (!Directory.Exists(directory))
+            throw new FileNotFoundException($"program folder '{directory}' does not exist (expected a folder holding model.mil and its weight files, as written by `orion compile`)");
+        if (!File.Exists(milPath))
+            throw new FileNotFoundException($"'{milPath}' not found: a program folder holds model.mil and the weight files its BLOBFILE constants name");
+        var text = File.ReadAllText(milPath, Encoding.UTF8);
+        var weights = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var key in BlobPaths(text))
+        {
+            var file = Path.Combine(directory, RelativePath(key));
+            if (!File.Exists(file))
+                throw new FileNotFoundException($"weight file '{file}' named by BLOBFILE path \"{key}\" in model.mil does not exist (paths are relative to the program folder after removing '{ModelPathPrefix}')");
+            weights[key] = File.ReadAllBytes(file);
+        }
+        return new AneProgramSource(text, weights);
+    }
+
+    /// <summary>Writes model.mil and the weight files into <paramref name="directory"/> (the layout the ANE compiler reads).</summary>
+    public void WriteTo(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, "model.mil"), MilBytes);
+        foreach (var (key, data) in Weights)
+        {
+            var file = Path.Combine(directory, RelativePath(key));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            AtomicFile.WriteAllBytes(file, data);
+        }
+    }
+
+    [GeneratedRegex("BLOBFILE\\s*\\(\\s*path\\s*=\\s*string\\s*\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)", RegexOptions.CultureInvariant)]
+    private static partial Regex BlobPathRegex();
+}
