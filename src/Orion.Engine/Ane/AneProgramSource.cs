@@ -16,7 +16,8 @@ public sealed partial class AneProgramSource
     public AneProgramSource(string milText, IReadOnlyDictionary<string, byte[]> weights)
     {
         ArgumentNullException.ThrowIfNull(milText);
-        ArgumentNullException.ThrowIfNull(weights);
+        if (weights is null)
+            throw new ArgumentNullException(nameof(weights), "R11: the weights dictionary must be empty, not null, for a weight-free program");
         MilText = milText;
         Weights = weights;
     }
@@ -68,7 +69,7 @@ public sealed partial class AneProgramSource
             throw new FileNotFoundException($"program folder '{directory}' does not exist (expected a folder holding model.mil and its weight files, as written by `orion compile`)");
         if (!File.Exists(milPath))
             throw new FileNotFoundException($"'{milPath}' not found: a program folder holds model.mil and the weight files its BLOBFILE constants name");
-        var text = File.ReadAllText(milPath, Encoding.UTF8);
+        var text = DecodeMil(File.ReadAllBytes(milPath), milPath);
         var weights = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var key in BlobPaths(text))
         {
@@ -79,6 +80,22 @@ public sealed partial class AneProgramSource
         }
         return new AneProgramSource(text, weights);
     }
+
+    /// <summary>MIL travels as UTF-8 bytes (R09); text that is not valid UTF-8 is rejected rather than silently repaired.</summary>
+    public static string DecodeMil(byte[] bytes, string fileName)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new Restrictions.AneRestrictionException(new Restrictions.AneDiagnostic("R09",
+                $"{fileName}: MIL text is not valid UTF-8 (byte offset {e.Index}); the ANE takes MIL as UTF-8 bytes (NSData), so re-save the file as UTF-8"));
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Writes model.mil and the weight files into <paramref name="directory"/> (the layout the ANE compiler reads).</summary>
     public void WriteTo(string directory)

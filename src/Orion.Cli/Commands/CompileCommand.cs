@@ -1,0 +1,42 @@
+// `orion compile --model NAME --out DIR [--chip] [--dump-after PASS]`: one program folder per program.
+using System.CommandLine;
+using Orion.Engine.Compiler;
+using Orion.Engine.Programs;
+using Orion.Engine.Restrictions;
+
+namespace Orion.Cli.Commands;
+
+internal static class CompileCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var model = new Option<string>("--model") { Description = $"program to build: {string.Join(", ", CompositePrograms.Builders.Keys)}, or '{CompositePrograms.All}' for all of them", Required = true };
+        var output = new Option<string>("--out") { Description = "folder to write into (one sub-folder per program)", Required = true };
+        var chip = new Option<string>("--chip") { Description = "chip profile: m1, m3, m4 (default) or m5", DefaultValueFactory = _ => "m4" };
+        var dump = new Option<string?>("--dump-after") { Description = "print the graph after this pass: " + string.Join(", ", OrionCompiler.PassNames) };
+        var multiBlob = new Option<bool>("--multi-blob") { Description = "write all weights into one multi-blob file (fails on m1)" };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the generated weights", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("compile", "compile programs to ANE MIL + weight blobs + program.json") { model, output, chip, dump, multiBlob, seed };
+        cmd.SetAction(r =>
+        {
+            var profile = ChipProfile.Parse(r.GetValue(chip)!);
+            var name = r.GetValue(model)!;
+            var names = name == CompositePrograms.All ? CompositePrograms.Builders.Keys.ToList() : [name];
+            var dumpAfter = r.GetValue(dump);
+            if (dumpAfter is not null && !OrionCompiler.PassNames.Contains(dumpAfter))
+                throw new CliUsageException($"--dump-after '{dumpAfter}' is not a pass; expected one of {string.Join(", ", OrionCompiler.PassNames)}");
+            var options = new CompilerOptions { Profile = profile, MultiBlobFile = r.GetValue(multiBlob), DumpAfter = dumpAfter, DumpWriter = stdout };
+            foreach (var n in names)
+            {
+                var graph = CompositePrograms.Build(n, r.GetValue(seed));
+                var program = OrionCompiler.Compile(graph, options);
+                var dir = Path.Combine(r.GetValue(output)!, n);
+                program.WriteTo(dir);
+                foreach (var w in program.Warnings) stdout.WriteLine($"warning {w}");
+                stdout.WriteLine($"compiled {n} for {profile.Name}: {dir} ({program.Manifest.Inputs.Count} input(s), {program.Manifest.Outputs.Count} output(s), {program.Weights.Count} weight file(s))");
+            }
+            return 0;
+        });
+        return cmd;
+    }
+}

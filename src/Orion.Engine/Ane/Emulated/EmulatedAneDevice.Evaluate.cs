@@ -1,0 +1,71 @@
+// Evaluate and delta patch of the emulated ANE (ane-reference.md section 2 steps 6-9, section 3).
+using Orion.Engine.Mil;
+using Orion.Engine.Restrictions;
+using Orion.Engine.Tensors;
+
+namespace Orion.Engine.Ane.Emulated;
+
+public sealed partial class EmulatedAneDevice
+{
+    public void Evaluate(AneProgram program, IReadOnlyList<AneSurface> inputs, IReadOnlyList<AneSurface> outputs)
+    {
+        var p = Own(program);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (!p.IsLoaded) throw new InvalidOperationException($"program {p.Id[..16]} is not loaded: call Load before Evaluate (and after Unload or PatchWeights failures)");
+        if (inputs.Count != p.Inputs.Count || outputs.Count != p.Outputs.Count)
+            throw new ArgumentException($"program binds {p.Inputs.Count} input(s) ({string.Join(", ", p.Inputs.Select(i => i.Name))}) and {p.Outputs.Count} output(s) ({string.Join(", ", p.Outputs.Select(o => o.Name))}); got {inputs.Count} and {outputs.Count} surfaces");
+        var violations = SurfacePlan.Check(p.Inputs, inputs.Select(s => s.ByteCount).ToList(), p.Outputs, outputs.Select(s => s.ByteCount).ToList(), Profile);
+        if (violations.Count > 0) throw new AneRestrictionException(violations);
+
+        // R19: surfaces arrive in alphabetical order of parameter name; the plan wants declaration order.
+        var byName = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int i = 0; i < inputs.Count; i++) byName[p.Inputs[i].Name] = Decode(inputs[i], p.Inputs[i].Type);
+        var planInputs = p.Plan.Inputs.Select(b => byName[b.Name]).ToList();
+        var results = p.Plan.Execute(planInputs, _trace);
+        // R03: outputs bind in alphabetical order of variable name; data is packed from byte 0 (R20).
+        for (int i = 0; i < p.Outputs.Count; i++)
+        {
+            int k = IndexOf(p.Plan.Outputs, p.Outputs[i].Name);
+            Encode(results[k], p.Outputs[i].Type, outputs[i]);
+        }
+    }
+
+    public void PatchWeights(AneProgram program, IReadOnlyDictionary<string, byte[]> weightFiles)
+    {
+        var p = Own(program);
+        ArgumentNullException.ThrowIfNull(weightFiles);
+        var unknown = weightFiles.Keys.Where(k => !p.CurrentWeights.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"cannot patch {string.Join(", ", unknown)}: the program's weight files are {string.Join(", ", p.CurrentWeights.Keys)}", nameof(weightFiles));
+        // Check the new files against the catalog before touching the folder: a bad patch loses nothing.
+        var merged = new Dictionary<string, byte[]>(p.CurrentWeights, StringComparer.Ordinal);
+        foreach (var (k, v) in weightFiles) merged[k] = v;
+        RestrictionCatalog.Enforce(p.Main, merged, Profile);
+
+        Unload(p);
+        foreach (var (key, bytes) in weightFiles)
+        {
+            // In place, not an atomic replace: the ANE's delta reload reads the same files (section 3).
+            AtomicFile.OverwriteInPlace(Path.Combine(p.Folder, AneProgramSource.RelativePath(key)), bytes);
+            p.CurrentWeights[key] = bytes;
+        }
+        Load(p); // loads even if the caller had unloaded: a patched program is ready to evaluate
+        p.PatchCount++;
+    }
+
+    private static int IndexOf(IReadOnlyList<MilBinding> list, string name)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i].Name == name) return i;
+        throw new InvalidOperationException($"plan has no output '{name}'");
+    }
+
+    private static float[] Decode(AneSurface s, MilType t)
+    {
+        var bytes = new byte[SurfacePlan.PackedBytes(t)];
+        s.Read(bytes);
+        return TensorCodec.Decode(bytes, t.ElementType);
+    }
+
+    private static void Encode(float[] values, MilType t, AneSurface s) => s.Write(TensorCodec.Encode(values, t.ElementType));
+}

@@ -1,0 +1,26 @@
+// A tiny deterministic generator (SplitMix64) so weights are the same bits on every machine and .NET version.
+namespace Orion.Engine.Programs;
+
+public sealed class SeededRandom(ulong seed)
+{
+    private ulong _state = seed;
+
+    public ulong NextUInt64()
+    {
+        ulong z = _state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Uniform in [0, 1).</summary>
+    public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>Uniform in [-scale, scale).</summary>
+    public float[] Uniform(int count, float scale)
+    {
+        var a = new float[count];
+        for (int i = 0; i < a.Length; i++) a[i] = (NextFloat() * 2f - 1f) * scale;
+        return a;
+    }
+}
