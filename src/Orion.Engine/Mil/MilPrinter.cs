@@ -32,20 +32,22 @@ public static class MilPrinter
 
     private static void AppendFunction(StringBuilder sb, MilFunction f)
     {
-        sb.Append("    func ").Append(f.Name);
-        if (f.Opset is not null) sb.Append('<').Append(f.Opset).Append('>');
+        sb.Append("    func ").Append(Name(f.Name, "function name"));
+        if (f.Opset is not null) sb.Append('<').Append(Name(f.Opset, "opset")).Append('>');
         sb.Append('(');
-        AppendJoined(sb, f.Parameters, (s, b) => s.Append(FormatType(b.Type)).Append(' ').Append(b.Name));
+        AppendJoined(sb, f.Parameters, AppendBinding);
         sb.Append(") {\n");
         foreach (var st in f.Statements) AppendStatement(sb, st);
-        sb.Append("    } -> (").AppendJoin(", ", f.Outputs).Append(");\n");
+        sb.Append("    } -> (");
+        AppendJoined(sb, f.Outputs, (s, o) => s.Append(Name(o, "function output")));
+        sb.Append(");\n");
     }
 
     private static void AppendStatement(StringBuilder sb, MilStatement st)
     {
         sb.Append("        ");
-        AppendJoined(sb, st.Outputs, (s, b) => s.Append(FormatType(b.Type)).Append(' ').Append(b.Name));
-        sb.Append(" = ").Append(st.Op).Append('(');
+        AppendJoined(sb, st.Outputs, AppendBinding);
+        sb.Append(" = ").Append(Name(st.Op, "op name")).Append('(');
         AppendArguments(sb, st.Arguments);
         sb.Append(')');
         if (st.Attributes.Count > 0)
@@ -57,10 +59,13 @@ public static class MilPrinter
         sb.Append(";\n");
     }
 
+    private static void AppendBinding(StringBuilder sb, MilBinding b) =>
+        sb.Append(FormatType(b.Type)).Append(' ').Append(Name(b.Name, "variable name"));
+
     private static void AppendArguments(StringBuilder sb, IReadOnlyList<MilArgument> args) =>
         AppendJoined(sb, args, (s, a) =>
         {
-            s.Append(a.Name).Append(" = ");
+            s.Append(Name(a.Name, "operand name")).Append(" = ");
             AppendValue(s, a.Value);
         });
 
@@ -69,7 +74,7 @@ public static class MilPrinter
         switch (value)
         {
             case MilRef r:
-                sb.Append(r.Name);
+                sb.Append(Name(r.Name, "reference"));
                 break;
             case MilTuple t:
                 sb.Append('(');
@@ -167,6 +172,14 @@ public static class MilPrinter
             if (i > 0) sb.Append(", ");
             append(sb, items[i]);
         }
+    }
+
+    /// <summary>Refuses names the parser could not read back, rather than writing unparseable text.</summary>
+    private static string Name(string name, string role)
+    {
+        var ok = name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_');
+        foreach (var c in name) ok &= char.IsAsciiLetterOrDigit(c) || c == '_';
+        return ok ? name : throw new MilException($"cannot print {role} '{name}'", 0, 0, "MIL names are ASCII letters, digits and '_', not starting with a digit");
     }
 
     private static MilException CountMismatch(MilLiteral l, long expected) =>

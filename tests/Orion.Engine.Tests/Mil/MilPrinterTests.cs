@@ -73,6 +73,20 @@ public sealed class MilPrinterTests
         Assert.Contains("has 2 elements, expected 3", e.What, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("layer.0")]
+    [InlineData("0x")]
+    [InlineData("")]
+    public void Print_UnparseableName_Throws(string name)
+    {
+        var st = new MilStatement([new(name, MilType.Scalar(DType.Bool))], "const", [], [new("val", MilLiteral.Bool(true))]);
+        var p = new MilProgram("1.3", null, [new MilFunction("main", null, [], [st], [])]);
+
+        var e = Assert.Throws<MilException>(() => MilPrinter.Print(p));
+
+        Assert.Contains($"cannot print variable name '{name}'", e.What, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PrintParsePrint_Samples_AreStable()
     {
