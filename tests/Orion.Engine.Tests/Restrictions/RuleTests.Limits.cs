@@ -79,7 +79,14 @@ public sealed partial class RuleTests
     [Fact]
     public void L06_BlobDataNot128AlignedOnM5_Rejected_AlignedRuns()
     {
-        Rejected("L06", ConvMil(C, C), ConvWeights(C, C, alignment: 64), ChipProfile.M5);
+        // A legal Core ML blob whose data starts at byte 192: 64-aligned, not 128-aligned.
+        var blob = ConvWeights(C, C)[WKey];
+        var shifted = new byte[blob.Length + 64];
+        blob.AsSpan(0, 128).CopyTo(shifted);
+        blob.AsSpan(128).CopyTo(shifted.AsSpan(192));
+        BitConverter.TryWriteBytes(shifted.AsSpan(80), 192UL);
+        Assert.Single(Run(ConvMil(C, C), new() { [WKey] = shifted }, ChipProfile.M4));
+        Rejected("L06", ConvMil(C, C), new() { [WKey] = shifted }, ChipProfile.M5);
         var g = new GraphBuilder("aligned");
         g.Output("y", g.Conv(g.Input("x", C, S), g.Const("w", new Shape(C, C, 1, 1), Ref.Random(C * C, 7, 0.1f))));
         var p = OrionCompiler.Compile(g.Graph, new CompilerOptions { Profile = ChipProfile.M5 });

@@ -95,8 +95,12 @@ public sealed partial class EmulatedAneDevice : IAneDevice
 
     public void Release(AneProgram program)
     {
-        var p = Own(program);
-        if (p.Released) return;
+        if (program is EmulatedProgram { Released: true }) return;
+        ReleaseOwned(Own(program));
+    }
+
+    private void ReleaseOwned(EmulatedProgram p)
+    {
         p.IsLoaded = false;
         p.Released = true;
         lock (_programs) _programs.Remove(p);
@@ -109,7 +113,7 @@ public sealed partial class EmulatedAneDevice : IAneDevice
         _disposed = true;
         List<EmulatedProgram> all;
         lock (_programs) all = [.. _programs];
-        foreach (var p in all) Release(p);
+        foreach (var p in all) ReleaseOwned(p);
         if (_ownsWorkRoot)
         {
             try { Directory.Delete(_workRoot, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
