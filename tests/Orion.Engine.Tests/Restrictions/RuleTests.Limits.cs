@@ -97,7 +97,7 @@ public sealed partial class RuleTests
     [Fact]
     public void L07_MultiBlobFileOnM1_Rejected_OneFilePerTensorRuns()
     {
-        Graph.Graph Two()
+        Orion.Engine.Graph.Graph Two()
         {
             var g = new GraphBuilder("two");
             var x = g.Input("x", C, S);

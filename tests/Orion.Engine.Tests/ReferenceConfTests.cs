@@ -1,0 +1,35 @@
+// hocon/reference.conf documents the engine defaults; this keeps it equal to the values compiled in.
+using Orion.Engine.Ane;
+using Orion.Engine.Compiler;
+using Orion.Engine.Restrictions;
+using Orion.Engine.Tests.Support;
+using Xunit;
+
+namespace Orion.Engine.Tests;
+
+public sealed class ReferenceConfTests
+{
+    private static Dictionary<string, string> EngineSettings()
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in File.ReadAllLines(Path.Combine(RepoPaths.Root, "hocon", "reference.conf")))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('#') || !line.Contains('=', StringComparison.Ordinal)) continue;
+            var parts = line.Split('=', 2);
+            d[parts[0].Trim()] = parts[1].Trim();
+        }
+        return d;
+    }
+
+    [Fact]
+    public void ReferenceConf_EngineDefaults_MatchCode()
+    {
+        var s = EngineSettings();
+        Assert.Equal(ChipProfile.Default.Name, s["chip"]);
+        Assert.Equal(CompileBudget.DefaultLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), s["compile-budget"]);
+        Assert.Equal(new CompilerOptions().InlineConstantLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), s["inline-constant-limit"]);
+        Assert.Equal(new CompilerOptions().MultiBlobFile ? "true" : "false", s["multi-blob-file"]);
+        Assert.Equal(ChipProfile.Default.MinSurfaceBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), s["min-surface-bytes"]);
+    }
+}
