@@ -30,6 +30,8 @@ public static class FusePass
                 {
                     var c = g.InsertBefore(n, OpKind.Const, n.Name + "_k", [], n.Type, null, ConstEval.Fold(n));
                     g.ReplaceAllUses(n, c);
+                    // A reshaped or cast weight keeps its author's name (what a delta patch and program.json show).
+                    if (n.Inputs.Count == 1 && !g.Users(n.Inputs[0]).Any(u => u != n) && !g.IsOutput(n.Inputs[0])) g.TakeName(c, n.Inputs[0]);
                     changed = true;
                 }
             }

@@ -113,6 +113,8 @@ public static class LegalizePass
         var conv = g.InsertBefore(n, OpKind.Conv, n.Name, [x4, weight], new TensorType(n.Type.DType, Shape.Ane(o, s)));
         var back = g.InsertBefore(n, OpKind.Reshape, n.Name + "_m", [conv], n.Type, new NodeAttributes { NewShape = n.Type.Shape });
         g.ReplaceAllUses(n, back);
+        g.TakeName(conv, n);
+        if (!g.Users(w).Any(u => u != n) && !g.IsOutput(w)) g.TakeName(weight, w);
     }
 
     // Where the profile forbids concat (R01), a channel concat of [1, Ci, 1, S] tensors is the sum of 1x1 convs with

@@ -68,6 +68,15 @@ public sealed class Graph
         n.Name = newName;
     }
 
+    /// <summary>
+    /// Gives <paramref name="successor"/> the name of <paramref name="predecessor"/> (which a rewrite replaced), so
+    /// weights and values keep the names their author chose; the predecessor takes the successor's old name.
+    /// </summary>
+    public void TakeName(Node successor, Node predecessor)
+    {
+        (successor.Name, predecessor.Name) = (predecessor.Name, successor.Name);
+    }
+
     /// <summary>Redirects every use of <paramref name="old"/> (as an input or an output) to <paramref name="replacement"/>.</summary>
     public void ReplaceAllUses(Node old, Node replacement)
     {
