@@ -161,6 +161,43 @@ public sealed class CompileCommandTests
     }
 
     [Fact]
+    public void Compile_OutIsAFile_FailsBeforeCompiling()
+    {
+        using var tmp = new TempDir();
+        File.WriteAllText(tmp.At("taken"), "");
+
+        var r = Cli.Run("compile", "--model", "layernorm", "--out", tmp.At("taken"));
+
+        Cli.AssertUserError(r, "--out", "taken", "is a file");
+    }
+
+    [Fact]
+    public void Compile_NegativeSeed_UsageExit2()
+    {
+        using var tmp = new TempDir();
+
+        var r = Cli.Run("compile", "--model", "layernorm", "--out", tmp.Root, "--seed", "-1");
+
+        Assert.Equal(2, r.Exit);
+        Cli.AssertUserError(r, "--seed '-1'", "whole number");
+        Assert.DoesNotContain("System.", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_Seed_ChangesWeightsOnly()
+    {
+        using var tmp = new TempDir();
+
+        var a = Cli.Compile("rmsnorm", tmp.At("a"), "--seed", "1");
+        var b = Cli.Compile("rmsnorm", tmp.At("b"), "--seed", "2");
+
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "model.mil")), File.ReadAllText(Path.Combine(b, "model.mil")));
+        var wa = Directory.GetFiles(Path.Combine(a, "weights")).Select(File.ReadAllBytes).ToList();
+        var wb = Directory.GetFiles(Path.Combine(b, "weights")).Select(File.ReadAllBytes).ToList();
+        Assert.NotEqual(wa.SelectMany(x => x), wb.SelectMany(x => x));
+    }
+
+    [Fact]
     public void Compile_MissingOut_UsageExit2()
     {
         var r = Cli.Run("compile", "--model", "layernorm");

@@ -63,6 +63,18 @@ public sealed class MilRunInputErrorTests
         Cli.AssertUserError(r, "'c'", "inputs are a ");
     }
 
+    [Fact]
+    public void MilRun_OutIsAFile_FailsBeforeRunning()
+    {
+        using var tmp = new TempDir();
+        var program = TwoInputProgram(tmp);
+        var a = TestData.WriteNpy(tmp.At("a.npy"), TestData.Shape64);
+
+        var r = Cli.Run("mil", "run", "--program", program, "--input", "a=" + a, "--input", "b=" + a, "--out", a);
+
+        Cli.AssertUserError(r, "--out", "a.npy", "is a file");
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("=a.npy")]

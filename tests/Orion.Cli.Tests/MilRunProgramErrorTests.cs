@@ -28,6 +28,17 @@ public sealed class MilRunProgramErrorTests
     }
 
     [Fact]
+    public void MilRun_ProgramIsAFile_SaysFolderExpected()
+    {
+        using var tmp = new TempDir();
+        var program = Cli.Compile("rmsnorm", tmp.At("c"));
+
+        var r = RunX(tmp, Path.Combine(program, "model.mil"));
+
+        Cli.AssertUserError(r, "model.mil", "is a file", "folder");
+    }
+
+    [Fact]
     public void MilRun_FolderWithoutModelMil_NamesModelMil()
     {
         using var tmp = new TempDir();
@@ -80,6 +91,20 @@ public sealed class MilRunProgramErrorTests
         var r = RunX(tmp, program);
 
         Cli.AssertUserError(r, "reshape_k.bin", "truncated");
+    }
+
+    [Fact]
+    public void MilRun_BlobOffsetAtData_CitesR08()
+    {
+        using var tmp = new TempDir();
+        var (blob, _) = BlobFile.Write([(DType.Fp16, (ReadOnlyMemory<byte>)TestData.Fp16Bytes(new float[128]))]);
+        var program = TestData.WriteProgram(tmp.At("p"), TestData.Mil($"{T} x", "y",
+            "tensor<fp16, [1, 64, 1, 1]> w = const()[name = string(\"w\"), val = tensor<fp16, [1, 64, 1, 1]>(BLOBFILE(path = string(\"@model_path/weights/w.bin\"), offset = uint64(128)))];",
+            $"{T} y = mul(x = x, y = w)[name = string(\"y\")];"), ("weights/w.bin", blob));
+
+        var r = RunX(tmp, program);
+
+        Cli.AssertUserError(r, "R08", "0xDEADBEEF");
     }
 
     [Fact]
@@ -158,5 +183,30 @@ public sealed class MilRunProgramErrorTests
         var r = RunX(tmp, program);
 
         Cli.AssertUserError(r, "../w.bin", "inside the program folder");
+    }
+
+    [Fact]
+    public void MilRun_InputsNotAlphabetical_CitesR19()
+    {
+        using var tmp = new TempDir();
+        var program = TestData.WriteProgram(tmp.At("p"), TestData.Mil($"{T} x, {T} a", "y",
+            $"{T} y = add(x = x, y = a)[name = string(\"y\")];"));
+
+        var r = RunX(tmp, program);
+
+        Cli.AssertUserError(r, "R19", "alphabetical");
+    }
+
+    [Fact]
+    public void MilRun_OutputsNotAlphabetical_CitesR03()
+    {
+        using var tmp = new TempDir();
+        var program = TestData.WriteProgram(tmp.At("p"), TestData.Mil($"{T} x", "z, m",
+            $"{T} z = relu(x = x)[name = string(\"z\")];",
+            $"{T} m = neg(x = x)[name = string(\"m\")];"));
+
+        var r = RunX(tmp, program);
+
+        Cli.AssertUserError(r, "R03", "alphabetical");
     }
 }

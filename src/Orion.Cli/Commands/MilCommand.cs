@@ -26,6 +26,7 @@ internal static class MilCommand
     internal static int Run(string programDir, string[] inputSpecs, string outDir, ChipProfile profile, bool trace, TextWriter stdout)
     {
         var given = ParseInputs(inputSpecs);
+        CommandChecks.OutputFolder(outDir, "--out");
         var source = AneProgramSource.FromFolder(programDir);
         using var device = new EmulatedAneDevice(new EmulatedDeviceOptions { Profile = profile, Trace = trace ? stdout : null, Budget = new CompileBudget(CompileBudget.DefaultLimit) });
         var p = device.Compile(source);
@@ -63,7 +64,7 @@ internal static class MilCommand
     /// <summary>Every --input names a program input and every program input has one; all offenders in one message.</summary>
     private static void CheckInputNames(AneProgram p, Dictionary<string, string> given)
     {
-        var expected = string.Join(", ", p.Inputs.Select(i => $"{i.Name} {i.Type}"));
+        var expected = p.Inputs.Count == 0 ? "none" : string.Join(", ", p.Inputs.Select(i => $"{i.Name} {i.Type}"));
         var unknown = given.Keys.Where(n => p.Inputs.All(i => i.Name != n)).ToList();
         if (unknown.Count > 0)
             throw new CliUsageException($"--input {string.Join(", ", unknown.Select(n => $"'{n}'"))}: the program has no such input; its inputs are {expected}");

@@ -66,6 +66,8 @@ public sealed partial class AneProgramSource
     public static AneProgramSource FromFolder(string directory)
     {
         var milPath = Path.Combine(directory, "model.mil");
+        if (File.Exists(directory))
+            throw new FileNotFoundException($"program folder '{directory}' is a file, expected a folder holding model.mil and its weight files (pass the folder `orion compile` wrote, not a file inside it)");
         if (!Directory.Exists(directory))
             throw new FileNotFoundException($"program folder '{directory}' does not exist (expected a folder holding model.mil and its weight files, as written by `orion compile`)");
         if (!File.Exists(milPath))
