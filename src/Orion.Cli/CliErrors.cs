@@ -1,4 +1,4 @@
-// Which failures are the user's input (one paragraph, exit 1) and how to word them.
+// Which failures are the user's input (one paragraph, exit 1) and how to word them: what, value, expected, hint.
 using Orion.Engine.Ane;
 using Orion.Engine.Graph;
 using Orion.Engine.Mil;
@@ -8,9 +8,14 @@ namespace Orion.Cli;
 
 internal static class CliErrors
 {
+    /// <summary>
+    /// Bad files, bad values and restriction violations. ArgumentNullException is never the user's doing (a null
+    /// reaching the engine is a bug), so it stays an internal error.
+    /// </summary>
     public static bool IsUserError(Exception e) => e is MilException or AneRestrictionException or FormatException or FileNotFoundException
-        or DirectoryNotFoundException or ArgumentException or GraphException or CompileBudgetExceededException or CliUsageException
-        or InvalidDataException or UnauthorizedAccessException or IOException;
+        or DirectoryNotFoundException or GraphException or CompileBudgetExceededException or CliUsageException
+        or InvalidDataException or UnauthorizedAccessException or IOException
+        || (e is ArgumentException && e is not ArgumentNullException);
 
     public static string Describe(Exception e) => e switch
     {
@@ -18,8 +23,16 @@ internal static class CliErrors
             string.Join(Environment.NewLine, r.Diagnostics.Select(d => "  " + d)) + Environment.NewLine +
             "See ane-reference.md section 7 for each rule.",
         MilException m => $"orion: malformed MIL: {m.Message}",
+        ArgumentException a => $"orion: {WithoutParameterName(a)}",
         _ => $"orion: {e.Message}",
     };
+
+    /// <summary>ArgumentException appends " (Parameter 'name')": an engine detail that means nothing on the command line.</summary>
+    private static string WithoutParameterName(ArgumentException a)
+    {
+        var suffix = a.ParamName is null ? null : $" (Parameter '{a.ParamName}')";
+        return suffix is not null && a.Message.EndsWith(suffix, StringComparison.Ordinal) ? a.Message[..^suffix.Length] : a.Message;
+    }
 }
 
 /// <summary>Bad command-line values detected by a command (exit 1 with the message).</summary>

@@ -1,5 +1,7 @@
 // `orion compile --model NAME --out DIR [--chip] [--dump-after PASS]`: one program folder per program.
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Orion.Engine.Compiler;
 using Orion.Engine.Programs;
 using Orion.Engine.Restrictions;
@@ -15,12 +17,13 @@ internal static class CompileCommand
         var chip = new Option<string>("--chip") { Description = "chip profile: m1, m3, m4 (default) or m5", DefaultValueFactory = _ => "m4" };
         var dump = new Option<string?>("--dump-after") { Description = "print the graph after this pass: " + string.Join(", ", OrionCompiler.PassNames) };
         var multiBlob = new Option<bool>("--multi-blob") { Description = "write all weights into one multi-blob file (fails on m1)" };
-        var seed = new Option<ulong>("--seed") { Description = "seed of the generated weights", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "seed of the generated weights", DefaultValueFactory = _ => 1, CustomParser = ParseSeed };
         var cmd = new Command("compile", "compile programs to ANE MIL + weight blobs + program.json") { model, output, chip, dump, multiBlob, seed };
         cmd.SetAction(r =>
         {
             var profile = ChipProfile.Parse(r.GetValue(chip)!);
             var name = r.GetValue(model)!;
+            CommandChecks.OutputFolder(r.GetValue(output)!, "--out");
             var names = name == CompositePrograms.All ? CompositePrograms.Builders.Keys.ToList() : [name];
             var dumpAfter = r.GetValue(dump);
             if (dumpAfter is not null && !OrionCompiler.PassNames.Contains(dumpAfter))
@@ -38,5 +41,14 @@ internal static class CompileCommand
             return 0;
         });
         return cmd;
+    }
+
+    // The default parser's error names the .NET type (System.UInt64); say what a seed is instead.
+    private static ulong ParseSeed(ArgumentResult r)
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v)) return v;
+        r.AddError($"--seed '{text}' is not a seed: expected a whole number from 0 to {ulong.MaxValue}");
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Orion.Engine.Ane;
 using Orion.Engine.Ane.Emulated;
 using Orion.Engine.IO;
+using Orion.Engine.Mil;
 using Orion.Engine.Restrictions;
 using Orion.Engine.Tensors;
 
@@ -25,49 +26,25 @@ internal static class MilCommand
     internal static int Run(string programDir, string[] inputSpecs, string outDir, ChipProfile profile, bool trace, TextWriter stdout)
     {
         var given = ParseInputs(inputSpecs);
+        CommandChecks.OutputFolder(outDir, "--out");
         var source = AneProgramSource.FromFolder(programDir);
         using var device = new EmulatedAneDevice(new EmulatedDeviceOptions { Profile = profile, Trace = trace ? stdout : null, Budget = new CompileBudget(CompileBudget.DefaultLimit) });
         var p = device.Compile(source);
         device.Load(p);
         foreach (var w in device.LastWarnings) stdout.WriteLine($"warning {w}");
+        CheckInputNames(p, given);
 
-        var expected = string.Join(", ", p.Inputs.Select(i => $"{i.Name} {i.Type}"));
-        foreach (var name in given.Keys.Where(n => p.Inputs.All(i => i.Name != n)))
-            throw new CliUsageException($"--input {name}=...: the program has no input '{name}'; its inputs are {expected}");
-        var surfaces = new List<AneSurface>();
-        try
+        // AneSession sizes the surfaces from the program's plan (R02, R04, R18) and binds them in R19/R03 order.
+        using var session = new AneSession(device, p);
+        foreach (var b in p.Inputs) session.SetInput(b.Name, ReadInput(b, given[b.Name]));
+        session.Run();
+        Directory.CreateDirectory(outDir);
+        foreach (var b in p.Outputs)
         {
-            for (int i = 0; i < p.Inputs.Count; i++)
-            {
-                var b = p.Inputs[i];
-                if (!given.TryGetValue(b.Name, out var file))
-                    throw new CliUsageException($"input '{b.Name}' ({b.Type}) is missing: pass --input {b.Name}=FILE.npy (the program's inputs are {expected})");
-                var array = Npy.Read(file);
-                CheckShape(b.Name, file, array.Shape, b.Type.EffectiveShape);
-                var s = device.CreateSurface(p.Surfaces.InputBytes[i]);
-                s.Write(TensorCodec.Encode(array.Data, b.Type.ElementType));
-                surfaces.Add(s);
-            }
-            var outs = p.Outputs.Select((_, i) => device.CreateSurface(p.Surfaces.OutputBytes[i])).ToList();
-            surfaces.AddRange(outs);
-            device.Evaluate(p, surfaces.Take(p.Inputs.Count).ToList(), outs);
-            Directory.CreateDirectory(outDir);
-            for (int i = 0; i < p.Outputs.Count; i++)
-            {
-                var b = p.Outputs[i];
-                var bytes = new byte[SurfacePlan.PackedBytes(b.Type)];
-                outs[i].Read(bytes);
-                var values = TensorCodec.Decode(bytes, b.Type.ElementType);
-                var path = Path.Combine(outDir, b.Name + ".npy");
-                var dtype = b.Type.ElementType == DType.Fp16 ? DType.Fp16 : DType.Fp32;
-                Npy.Write(path, new NpyArray(dtype, b.Type.EffectiveShape.ToArray(), values));
-                stdout.WriteLine($"wrote {path} {b.Type}");
-            }
-        }
-        finally
-        {
-            foreach (var s in surfaces) s.Dispose();
-            device.Release(p);
+            var path = Path.Combine(outDir, b.Name + ".npy");
+            var dtype = b.Type.ElementType == DType.Fp16 ? DType.Fp16 : DType.Fp32;
+            Npy.Write(path, new NpyArray(dtype, b.Type.EffectiveShape.ToArray(), session.GetOutput(b.Name)));
+            stdout.WriteLine($"wrote {path} {b.Type}");
         }
         return 0;
     }
@@ -79,9 +56,30 @@ internal static class MilCommand
         {
             int eq = spec.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == spec.Length - 1) throw new CliUsageException($"--input '{spec}' is not NAME=FILE.npy (e.g. --input x=x.npy)");
-            if (!d.TryAdd(spec[..eq], spec[(eq + 1)..])) throw new CliUsageException($"--input '{spec[..eq]}' is given twice");
+            if (!d.TryAdd(spec[..eq], spec[(eq + 1)..])) throw new CliUsageException($"--input '{spec[..eq]}' is given twice; pass each program input once");
         }
         return d;
+    }
+
+    /// <summary>Every --input names a program input and every program input has one; all offenders in one message.</summary>
+    private static void CheckInputNames(AneProgram p, Dictionary<string, string> given)
+    {
+        var expected = p.Inputs.Count == 0 ? "none" : string.Join(", ", p.Inputs.Select(i => $"{i.Name} {i.Type}"));
+        var unknown = given.Keys.Where(n => p.Inputs.All(i => i.Name != n)).ToList();
+        if (unknown.Count > 0)
+            throw new CliUsageException($"--input {string.Join(", ", unknown.Select(n => $"'{n}'"))}: the program has no such input; its inputs are {expected}");
+        var missing = p.Inputs.Where(b => !given.ContainsKey(b.Name)).ToList();
+        if (missing.Count > 0)
+            throw new CliUsageException($"input {string.Join(", ", missing.Select(b => $"'{b.Name}'"))} missing: pass {string.Join(" ", missing.Select(b => $"--input {b.Name}=FILE.npy"))} (the program's inputs are {expected})");
+    }
+
+    private static float[] ReadInput(MilBinding b, string file)
+    {
+        if (!File.Exists(file))
+            throw new CliUsageException($"input '{b.Name}': file '{file}' does not exist (expected a .npy file of {b.Type}; check the path in --input {b.Name}=...)");
+        var array = Npy.Read(file);
+        CheckShape(b.Name, file, array.Shape, b.Type.EffectiveShape);
+        return array.Data;
     }
 
     // A tensor matches when its dims equal the program's, or equal them once size-1 dims are dropped ([C, S] for [1, C, 1, S]).

@@ -2,6 +2,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Orion.Engine.IO;
 
 namespace Orion.Engine.Ane;
 
@@ -65,6 +66,8 @@ public sealed partial class AneProgramSource
     public static AneProgramSource FromFolder(string directory)
     {
         var milPath = Path.Combine(directory, "model.mil");
+        if (File.Exists(directory))
+            throw new FileNotFoundException($"program folder '{directory}' is a file, expected a folder holding model.mil and its weight files (pass the folder `orion compile` wrote, not a file inside it)");
         if (!Directory.Exists(directory))
             throw new FileNotFoundException($"program folder '{directory}' does not exist (expected a folder holding model.mil and its weight files, as written by `orion compile`)");
         if (!File.Exists(milPath))
@@ -76,7 +79,11 @@ public sealed partial class AneProgramSource
             var file = Path.Combine(directory, RelativePath(key));
             if (!File.Exists(file))
                 throw new FileNotFoundException($"weight file '{file}' named by BLOBFILE path \"{key}\" in model.mil does not exist (paths are relative to the program folder after removing '{ModelPathPrefix}')");
-            weights[key] = File.ReadAllBytes(file);
+            var bytes = File.ReadAllBytes(file);
+            // Shorter than header + one metadata block can never be a blob file; say so here rather than as a bad offset (R08).
+            if (bytes.Length < BlobFile.HeaderSize + BlobFile.MetadataSize)
+                throw new FormatException($"weight file '{file}' is {bytes.Length} bytes, expected at least {BlobFile.HeaderSize + BlobFile.MetadataSize} (a {BlobFile.HeaderSize}-byte blob file header plus a {BlobFile.MetadataSize}-byte metadata block); the file is truncated or not a Core ML blob file, so rewrite it (e.g. with `orion compile`)");
+            weights[key] = bytes;
         }
         return new AneProgramSource(text, weights);
     }
