@@ -54,11 +54,11 @@ public sealed class MilRunProgramErrorTests
     {
         using var tmp = new TempDir();
         var program = Cli.Compile("layernorm", tmp.At("c"));
-        File.Delete(Path.Combine(program, "weights", "reshape_k.bin"));
+        File.Delete(Path.Combine(program, "weights", "gamma.bin"));
 
         var r = RunX(tmp, program);
 
-        Cli.AssertUserError(r, "reshape_k.bin", "does not exist");
+        Cli.AssertUserError(r, "gamma.bin", "does not exist");
     }
 
     [Fact]
@@ -66,14 +66,14 @@ public sealed class MilRunProgramErrorTests
     {
         using var tmp = new TempDir();
         var program = Cli.Compile("layernorm", tmp.At("c"));
-        var file = Path.Combine(program, "weights", "reshape_k.bin");
+        var file = Path.Combine(program, "weights", "gamma.bin");
         var bytes = File.ReadAllBytes(file);
         Array.Clear(bytes, BlobFile.HeaderSize, 4);
         File.WriteAllBytes(file, bytes);
 
         var r = RunX(tmp, program);
 
-        Cli.AssertUserError(r, "reshape_k.bin", "0xDEADBEEF");
+        Cli.AssertUserError(r, "gamma.bin", "0xDEADBEEF");
     }
 
     [Theory]
@@ -85,12 +85,12 @@ public sealed class MilRunProgramErrorTests
     {
         using var tmp = new TempDir();
         var program = Cli.Compile("layernorm", tmp.At("c"));
-        var file = Path.Combine(program, "weights", "reshape_k.bin");
+        var file = Path.Combine(program, "weights", "gamma.bin");
         File.WriteAllBytes(file, File.ReadAllBytes(file)[..keep]);
 
         var r = RunX(tmp, program);
 
-        Cli.AssertUserError(r, "reshape_k.bin", "truncated");
+        Cli.AssertUserError(r, "gamma.bin", "truncated");
     }
 
     [Fact]
