@@ -66,4 +66,13 @@ public sealed class EmulatedAneDeviceTests : AneDeviceContract
         }
         Assert.Equal(1, d.CompileCount);
     }
+
+    [Fact]
+    public void Create_FolderOfDeadProcess_Swept()
+    {
+        var stale = Path.Combine(Path.GetTempPath(), "orion-ane", $"{int.MaxValue - 7}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(stale, "p"));
+        using var d = new EmulatedAneDevice(new EmulatedDeviceOptions { Budget = new CompileBudget(1) });
+        Assert.False(Directory.Exists(stale));
+    }
 }

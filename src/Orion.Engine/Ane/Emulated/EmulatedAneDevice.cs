@@ -26,9 +26,43 @@ public sealed partial class EmulatedAneDevice : IAneDevice
         _budget = options.Budget ?? CompileBudget.Process;
         _trace = options.Trace;
         _ownsWorkRoot = options.WorkRoot is null;
-        _workRoot = options.WorkRoot ?? Path.Combine(Path.GetTempPath(), "orion-ane", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        if (options.WorkRoot is null) SweepDeadProcessFolders(SharedRoot);
+        _workRoot = options.WorkRoot ?? Path.Combine(SharedRoot, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_workRoot);
         Fingerprint = new DeviceFingerprint("emulated", Profile.Name, options.OsBuild ?? EmulatedDeviceOptions.HostOsBuild(), DeviceFingerprint.OrionCompilerVersion);
+    }
+
+    private static readonly string SharedRoot = Path.Combine(Path.GetTempPath(), "orion-ane");
+
+    // Work folders are named <pid>-<guid>; a process killed before Dispose leaves its folder behind. Remove those
+    // whose process is gone (best effort: a folder in use by a live process is never touched).
+    private static void SweepDeadProcessFolders(string root)
+    {
+        if (!Directory.Exists(root)) return;
+        foreach (var dir in Directory.EnumerateDirectories(root))
+        {
+            var name = Path.GetFileName(dir);
+            int dash = name.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(name.AsSpan(0, dash), out var pid) || pid == Environment.ProcessId || IsAlive(pid)) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public DeviceFingerprint Fingerprint { get; }
