@@ -10,7 +10,7 @@ using Orion.Engine.Tensors;
 
 namespace Orion.Cli.Bench;
 
-/// <summary>Programs programs, each <c>y = conv(x [1, Channels, 1, Seq], W [Channels, Channels, 1, 1])</c> with fp16 weights.</summary>
+/// <summary><c>Programs</c> programs, each <c>y = conv(x [1, Channels, 1, Seq], W [Channels, Channels, 1, 1])</c> with fp16 weights.</summary>
 public sealed record DeltaBenchSize(int Programs = 12, int Channels = 768, int Seq = 64)
 {
     public static DeltaBenchSize Default { get; } = new();
