@@ -13,7 +13,11 @@ public sealed partial class BenchCatalog
     /// <summary>What `orion bench` runs.</summary>
     public static BenchCatalog Default { get; } = new BenchCatalog()
         .Register("peak-fma", BuiltinBenchmarks.PeakFma)
-        .Register("memcpy", BuiltinBenchmarks.Memcpy);
+        .Register("memcpy", BuiltinBenchmarks.Memcpy)
+        .Register("compile-12x768", DeltaVsCompileBench.Compile)
+        .Register("delta-vs-compile", DeltaVsCompileBench.Patch)
+        .Register("conv-768", ConvBench.Run)
+        .Register("fp16-convert", Fp16ConvertBench.Run);
 
     /// <summary>Adds a benchmark; names are lower-case letters, digits and '-', and unique. Returns this for chaining.</summary>
     public BenchCatalog Register(string name, Func<BenchContext, BenchResult> factory)

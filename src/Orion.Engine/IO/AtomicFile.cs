@@ -28,14 +28,16 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>
-    /// Overwrites an existing file's bytes in place (same inode) and fsyncs. Only for the ANE's delta reload,
-    /// which needs the program folder's files rewritten in place (ane-reference.md section 3).
+    /// Overwrites an existing file's bytes in place (same inode), truncating it to the new length. Only for the ANE's
+    /// delta reload, which needs the program folder's files rewritten in place (ane-reference.md section 3).
+    /// <paramref name="flushToDisk"/> fsyncs before returning; callers that only need readers of the page cache
+    /// (the delta reload) pass false: in-place writes are not crash-atomic either way.
     /// </summary>
-    public static void OverwriteInPlace(string path, ReadOnlySpan<byte> data)
+    public static void OverwriteInPlace(string path, ReadOnlySpan<byte> data, bool flushToDisk = true)
     {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
-        fs.Write(data);
-        fs.SetLength(data.Length);
-        fs.Flush(flushToDisk: true);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+        RandomAccess.Write(handle, data, 0);
+        if (RandomAccess.GetLength(handle) != data.Length) RandomAccess.SetLength(handle, data.Length);
+        if (flushToDisk) RandomAccess.FlushToDisk(handle);
     }
 }

@@ -20,6 +20,7 @@ public static partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel6x16Avx2(int kc, float* a, float* b, float* c, int ldc, bool add)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -63,6 +64,7 @@ public static partial class Gemm
         Avx.Store(c + 8, hi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel6x16Vector(int kc, float* a, float* b, float* c, int ldc, bool add)
     {
         int w = Vector<float>.Count;
@@ -93,6 +95,7 @@ public static partial class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Kernel6x16Scalar(int kc, float* a, float* b, float* c, int ldc, bool add)
     {
         var acc = stackalloc float[MR * NR];

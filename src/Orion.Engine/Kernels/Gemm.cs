@@ -1,6 +1,8 @@
 // fp32 GEMM C[M,N] (+)= A[M,K]·B[K,N]: BLIS-style blocking (pack A and B panels, 6x16 register tile) with capability dispatch.
 // Threads split output blocks from a fixed grid and never the K sum, so results are bit-identical for any thread count.
+// Hot loops are AggressiveOptimization: under TieredPGO (orion's setting) the tiered code ran the conv-768 GEMM 8x slower.
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Orion.Engine.Kernels;
@@ -41,64 +43,90 @@ public static partial class Gemm
         if (path == GemmPath.Avx2Fma && !(Avx2.IsSupported && Fma.IsSupported))
             throw new PlatformNotSupportedException("GemmPath.Avx2Fma needs AVX2 and FMA");
 
-        int rowBlocks = (m + MC - 1) / MC, colBlocks = (n + NC - 1) / NC, tasks = rowBlocks * colBlocks;
         int threads = parallelism <= 0 ? Environment.ProcessorCount : parallelism;
         if ((long)m * n * k < ParallelThreshold) threads = 1;
         var job = new Job(m, n, k, a, b, c, cOffset, ldc, accumulate, path);
-        if (threads == 1 || tasks == 1)
+        int rowBlocks = (m + MC - 1) / MC;
+        var packB = ArrayPool<float>.Shared.Rent((Math.Min(NC, n) + NR - 1) / NR * NR * KC);
+        try
         {
-            for (int t = 0; t < tasks; t++) RunBlock(job, t / colBlocks, t % colBlocks);
+            // BLIS loop order: each KCxNC panel of B is packed once and shared by every row block (it used to be packed
+            // once per row block). Threads take row blocks, and column-strip ranges when there are few row blocks.
+            for (int j0 = 0; j0 < n; j0 += NC)
+            {
+                int nc = Math.Min(NC, n - j0), nStrips = (nc + NR - 1) / NR;
+                int colSplits = threads == 1 || rowBlocks >= 2 * threads ? 1 : Math.Min(nStrips, (2 * threads + rowBlocks - 1) / rowBlocks);
+                int stripsPerTask = (nStrips + colSplits - 1) / colSplits, tasks = rowBlocks * colSplits;
+                for (int p0 = 0; p0 < k; p0 += KC)
+                {
+                    var panel = new Panel(j0, nc, p0, Math.Min(KC, k - p0), packB);
+                    PackB(b, panel);
+                    if (threads == 1 || tasks == 1)
+                    {
+                        for (int t = 0; t < tasks; t++) RunTask(job, panel, t, colSplits, stripsPerTask, nStrips);
+                    }
+                    else
+                    {
+                        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                            t => RunTask(job, panel, t, colSplits, stripsPerTask, nStrips));
+                    }
+                }
+            }
         }
-        else
+        finally
         {
-            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                t => RunBlock(job, t / colBlocks, t % colBlocks));
+            ArrayPool<float>.Shared.Return(packB);
         }
     }
 
     private sealed record Job(int M, int N, int K, MatrixView A, MatrixView B, float[] C, int COffset, int Ldc, bool Accumulate, GemmPath Path);
 
-    // One output block (MC rows x NC columns): the K loop runs in a fixed order, block by block.
-    private static unsafe void RunBlock(Job job, int rowBlock, int colBlock)
+    /// <summary>Columns [J0, J0+Nc) and K range [P0, P0+Kc) of B, packed into <see cref="Packed"/>.</summary>
+    private sealed record Panel(int J0, int Nc, int P0, int Kc, float[] Packed);
+
+    private static void RunTask(Job job, Panel panel, int task, int colSplits, int stripsPerTask, int nStrips)
     {
-        int i0 = rowBlock * MC, mc = Math.Min(MC, job.M - i0);
-        int j0 = colBlock * NC, nc = Math.Min(NC, job.N - j0);
-        int mStrips = (mc + MR - 1) / MR, nStrips = (nc + NR - 1) / NR;
+        int from = task % colSplits * stripsPerTask;
+        RunBlock(job, panel, task / colSplits, from, Math.Min(nStrips, from + stripsPerTask));
+    }
+
+    // Output rows of one row block x column strips [jsFrom, jsTo) of the panel, for the panel's K range. Every output
+    // gets the same arithmetic whichever task computes it: K blocks in order, each summed in the micro-kernel.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void RunBlock(Job job, Panel panel, int rowBlock, int jsFrom, int jsTo)
+    {
+        if (jsFrom >= jsTo) return;
+        int i0 = rowBlock * MC, mc = Math.Min(MC, job.M - i0), kc = panel.Kc;
+        int mStrips = (mc + MR - 1) / MR;
+        bool add = job.Accumulate || panel.P0 > 0;
         var packA = ArrayPool<float>.Shared.Rent(mStrips * MR * KC);
-        var packB = ArrayPool<float>.Shared.Rent(nStrips * NR * KC);
         try
         {
             fixed (float* pa = packA)
-            fixed (float* pb = packB)
+            fixed (float* pb = panel.Packed)
             fixed (float* pc = job.C)
             {
                 float* tile = stackalloc float[MR * NR];
-                for (int p0 = 0; p0 < job.K; p0 += KC)
+                PackA(job.A, i0, mc, panel.P0, kc, pa);
+                for (int js = jsFrom; js < jsTo; js++)
                 {
-                    int kc = Math.Min(KC, job.K - p0);
-                    bool add = job.Accumulate || p0 > 0;
-                    PackB(job.B, p0, kc, j0, nc, pb);
-                    PackA(job.A, i0, mc, p0, kc, pa);
-                    for (int js = 0; js < nStrips; js++)
+                    int cols = Math.Min(NR, panel.Nc - js * NR);
+                    for (int ist = 0; ist < mStrips; ist++)
                     {
-                        int cols = Math.Min(NR, nc - js * NR);
-                        for (int ist = 0; ist < mStrips; ist++)
+                        int rows = Math.Min(MR, mc - ist * MR);
+                        float* cTile = pc + job.COffset + (long)(i0 + ist * MR) * job.Ldc + panel.J0 + js * NR;
+                        float* aS = pa + ist * MR * kc, bS = pb + js * NR * kc;
+                        if (rows == MR && cols == NR)
                         {
-                            int rows = Math.Min(MR, mc - ist * MR);
-                            float* cTile = pc + job.COffset + (long)(i0 + ist * MR) * job.Ldc + j0 + js * NR;
-                            float* aS = pa + ist * MR * kc, bS = pb + js * NR * kc;
-                            if (rows == MR && cols == NR)
-                            {
-                                MicroKernel(job.Path, kc, aS, bS, cTile, job.Ldc, add);
-                            }
-                            else
-                            {
-                                // Edge tile: same arithmetic into a scratch tile, then merge the valid part.
-                                MicroKernel(job.Path, kc, aS, bS, tile, NR, add: false);
-                                for (int r = 0; r < rows; r++)
-                                    for (int q = 0; q < cols; q++)
-                                        cTile[(long)r * job.Ldc + q] = add ? cTile[(long)r * job.Ldc + q] + tile[r * NR + q] : tile[r * NR + q];
-                            }
+                            MicroKernel(job.Path, kc, aS, bS, cTile, job.Ldc, add);
+                        }
+                        else
+                        {
+                            // Edge tile: same arithmetic into a scratch tile, then merge the valid part.
+                            MicroKernel(job.Path, kc, aS, bS, tile, NR, add: false);
+                            for (int r = 0; r < rows; r++)
+                                for (int q = 0; q < cols; q++)
+                                    cTile[(long)r * job.Ldc + q] = add ? cTile[(long)r * job.Ldc + q] + tile[r * NR + q] : tile[r * NR + q];
                         }
                     }
                 }
@@ -107,11 +135,11 @@ public static partial class Gemm
         finally
         {
             ArrayPool<float>.Shared.Return(packA);
-            ArrayPool<float>.Shared.Return(packB);
         }
     }
 
     // A block -> strips of MR rows, each laid out [k][MR], zero-padded past the last row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackA(MatrixView a, int i0, int mc, int p0, int kc, float* dst)
     {
         fixed (float* src = a.Data)
@@ -130,10 +158,13 @@ public static partial class Gemm
         }
     }
 
-    // B block -> strips of NR columns, each laid out [k][NR], zero-padded past the last column.
-    private static unsafe void PackB(MatrixView b, int p0, int kc, int j0, int nc, float* dst)
+    // B panel -> strips of NR columns, each laid out [k][NR], zero-padded past the last column.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackB(MatrixView b, Panel panel)
     {
+        int p0 = panel.P0, kc = panel.Kc, j0 = panel.J0, nc = panel.Nc;
         fixed (float* src = b.Data)
+        fixed (float* dst = panel.Packed)
         {
             for (int s = 0; s < nc; s += NR)
             {

@@ -128,18 +128,35 @@ internal sealed partial class ExecutionPlan
     public float[][] Execute(IReadOnlyList<float[]> inputs, TextWriter? trace)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count != _inputs.Length)
+            throw new ArgumentException($"got {inputs.Count} inputs, the function takes {_inputs.Length} ({string.Join(", ", Inputs.Select(i => i.Name))})", nameof(inputs));
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            var src = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"input '{_inputs[i].Name}' is null");
+            if (src.Length != _inputs[i].Count)
+                throw new ArgumentException($"input '{_inputs[i].Name}' has {src.Length} values, expected {_inputs[i].Count} for {Inputs[i].Type}", nameof(inputs));
+        }
+        var results = new float[_outputs.Length][];
+        Run((i, dst) => inputs[i].CopyTo(dst), (i, values) => results[i] = values.ToArray(), trace);
+        return results;
+    }
+
+    /// <summary>
+    /// Runs the plan without copying through intermediate arrays: <paramref name="writeInput"/>(i, buffer) fills input
+    /// i's plan buffer (exactly its element count), <paramref name="readOutput"/>(i, values) reads output i before
+    /// the lock is released. The device's Evaluate decodes surfaces straight into the buffers this way.
+    /// </summary>
+    public void Run(Action<int, Span<float>> writeInput, Action<int, ReadOnlySpan<float>> readOutput, TextWriter? trace)
+    {
+        ArgumentNullException.ThrowIfNull(writeInput);
+        ArgumentNullException.ThrowIfNull(readOutput);
         lock (_gate)
         {
             if (!_weightsBound)
                 throw new InvalidOperationException("BindWeights has not been called: weights are baked before the first run (R07); pass an empty dictionary for a weight-free program (R11)");
-            if (inputs.Count != _inputs.Length)
-                throw new ArgumentException($"got {inputs.Count} inputs, the function takes {_inputs.Length} ({string.Join(", ", Inputs.Select(i => i.Name))})", nameof(inputs));
             for (int i = 0; i < _inputs.Length; i++)
             {
-                var src = inputs[i] ?? throw new ArgumentNullException(nameof(inputs), $"input '{_inputs[i].Name}' is null");
-                if (src.Length != _inputs[i].Count)
-                    throw new ArgumentException($"input '{_inputs[i].Name}' has {src.Length} values, expected {_inputs[i].Count} for {Inputs[i].Type}", nameof(inputs));
-                src.CopyTo(_inputs[i].Data, 0);
+                writeInput(i, _inputs[i].Data);
                 if (_inputs[i].DType == DType.Fp16) Fp16Convert.RoundInPlace(_inputs[i].Data);
             }
             foreach (var step in _steps)
@@ -149,9 +166,7 @@ internal sealed partial class ExecutionPlan
                 if (step.Output.DType == DType.Fp16) Fp16Convert.RoundInPlace(step.Output.Data);
                 if (trace is not null) WriteTrace(trace, step, Stopwatch.GetElapsedTime(start));
             }
-            var results = new float[_outputs.Length][];
-            for (int i = 0; i < _outputs.Length; i++) results[i] = (float[])_outputs[i].Data.Clone();
-            return results;
+            for (int i = 0; i < _outputs.Length; i++) readOutput(i, _outputs[i].Data);
         }
     }
 
