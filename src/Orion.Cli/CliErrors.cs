@@ -22,7 +22,7 @@ internal static class CliErrors
         AneRestrictionException r => "orion: the program breaks ANE restrictions:" + Environment.NewLine +
             string.Join(Environment.NewLine, r.Diagnostics.Select(d => "  " + d)) + Environment.NewLine +
             "See ane-reference.md section 7 for each rule.",
-        MilException m => $"orion: malformed MIL: {m.Message}",
+        MilException m => $"orion: invalid MIL program: {m.Message}",
         ArgumentException a => $"orion: {WithoutParameterName(a)}",
         _ => $"orion: {e.Message}",
     };

@@ -36,6 +36,6 @@ public sealed class CliErrorsTests
     {
         var text = CliErrors.Describe(new MilException("expected ';'", 6, 12));
 
-        Assert.Equal("orion: malformed MIL: MIL line 6, column 12: expected ';'", text);
+        Assert.Equal("orion: invalid MIL program: MIL line 6, column 12: expected ';'", text);
     }
 }

@@ -116,7 +116,7 @@ public sealed class MilRunProgramErrorTests
 
         var r = RunX(tmp, program);
 
-        Cli.AssertUserError(r, "malformed MIL", "line 6", "column");
+        Cli.AssertUserError(r, "invalid MIL program", "line 6", "column");
     }
 
     [Fact]
