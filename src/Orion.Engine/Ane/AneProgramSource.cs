@@ -1,7 +1,7 @@
 // A program as handed to a device: MIL text plus the weight files its BLOBFILE constants name (ane-reference.md section 2 step 1).
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
+using Orion.Engine.Mil;
 using Orion.Engine.IO;
 
 namespace Orion.Engine.Ane;
@@ -10,7 +10,7 @@ namespace Orion.Engine.Ane;
 /// MIL text and weight files keyed by the exact path string used in the MIL (e.g. <c>@model_path/weights/wq.bin</c>).
 /// A weight-free program has an empty dictionary, never null (R11).
 /// </summary>
-public sealed partial class AneProgramSource
+public sealed class AneProgramSource
 {
     public const string ModelPathPrefix = "@model_path/";
 
@@ -58,9 +58,10 @@ public sealed partial class AneProgramSource
         return rel;
     }
 
-    /// <summary>Every BLOBFILE path named in MIL text, in order of first appearance.</summary>
-    public static IReadOnlyList<string> BlobPaths(string milText) =>
-        BlobPathRegex().Matches(milText).Select(m => m.Groups[1].Value).Distinct().ToList();
+    /// <summary>Every BLOBFILE path a parsed program names, in order of first appearance.</summary>
+    public static IReadOnlyList<string> BlobPaths(MilProgram program) =>
+        program.Functions.SelectMany(f => f.Statements).SelectMany(s => s.Arguments.Concat(s.Attributes))
+            .Select(a => a.Value).OfType<MilBlobFile>().Select(b => b.Path).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Reads <c>model.mil</c> and every weight file it references from a program folder.</summary>
     public static AneProgramSource FromFolder(string directory)
@@ -74,7 +75,7 @@ public sealed partial class AneProgramSource
             throw new FileNotFoundException($"'{milPath}' not found: a program folder holds model.mil and the weight files its BLOBFILE constants name");
         var text = DecodeMil(File.ReadAllBytes(milPath), milPath);
         var weights = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var key in BlobPaths(text))
+        foreach (var key in BlobPaths(MilParser.Parse(text)))
         {
             var file = Path.Combine(directory, RelativePath(key));
             if (!File.Exists(file))
@@ -117,6 +118,4 @@ public sealed partial class AneProgramSource
         }
     }
 
-    [GeneratedRegex("BLOBFILE\\s*\\(\\s*path\\s*=\\s*string\\s*\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)", RegexOptions.CultureInvariant)]
-    private static partial Regex BlobPathRegex();
 }

@@ -26,7 +26,7 @@ public static class WeightsPass
         if (ctx.Options.MultiBlobFile)
         {
             var key = WeightsFolder + "weights.bin";
-            var (file, entries) = BlobFile.Write(weights.Select(w => (w.Type.DType, (ReadOnlyMemory<byte>)Encode(w))).ToList(), ctx.Profile.BlobAlignment);
+            var (file, entries) = BlobFile.Write(weights.Select(w => (w.Type.DType, (ReadOnlyMemory<byte>)TensorCodec.Encode(w.Data!, w.Type.DType))).ToList(), ctx.Profile.BlobAlignment);
             ctx.WeightFiles[key] = file;
             for (int i = 0; i < weights.Count; i++) Record(ctx, weights[i], key, entries[i]);
         }
@@ -35,7 +35,7 @@ public static class WeightsPass
             foreach (var w in weights)
             {
                 var key = WeightsFolder + w.Name + ".bin";
-                var (file, entries) = BlobFile.Write([(w.Type.DType, Encode(w))], ctx.Profile.BlobAlignment);
+                var (file, entries) = BlobFile.Write([(w.Type.DType, TensorCodec.Encode(w.Data!, w.Type.DType))], ctx.Profile.BlobAlignment);
                 ctx.WeightFiles[key] = file;
                 Record(ctx, w, key, entries[0]);
             }
@@ -44,9 +44,4 @@ public static class WeightsPass
 
     private static void Record(PassContext ctx, Node w, string key, BlobEntry e) =>
         ctx.WeightMap.Add(new WeightLocation(w.Name, key, e.MetadataOffset, e.DataOffset, DTypes.MilName(w.Type.DType), w.Type.Shape.ToArray(), e.SizeBytes));
-
-    /// <summary>Row-major little-endian bytes of a constant in its dtype.</summary>
-    public static byte[] Encode(Node w) => Encode(w.Data!, w.Type.DType);
-
-    public static byte[] Encode(ReadOnlySpan<float> data, DType dtype) => TensorCodec.Encode(data, dtype);
 }

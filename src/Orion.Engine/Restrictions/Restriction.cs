@@ -31,4 +31,5 @@ public sealed record Restriction(
     Severity Severity,
     bool Disputed,
     string EnforcedBy,
-    Func<CatalogContext, IEnumerable<AneDiagnostic>>? Check = null);
+    Func<CatalogContext, IEnumerable<AneDiagnostic>>? Check = null,
+    bool ReadsWeightFiles = false);

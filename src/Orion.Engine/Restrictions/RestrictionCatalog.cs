@@ -21,7 +21,7 @@ public static class RestrictionCatalog
         new("R07", "weights are baked at compile time", "both",
             RuleStage.Load, Severity.Error, false, "emulator bakes weights at load; changing files takes effect only through PatchWeights (unload, rewrite, load)"),
         new("R08", "BLOBFILE offset is the metadata offset (64 for the first blob); a wrong offset gives silent garbage", "both",
-            RuleStage.Compile, Severity.Error, false, "catalog check: offsets and blob metadata are verified against the weight files", CatalogChecks.BlobOffsets),
+            RuleStage.Compile, Severity.Error, false, "catalog check: offsets and blob metadata are verified against the weight files", CatalogChecks.BlobOffsets, ReadsWeightFiles: true),
         new("R09", "MIL text must be passed as bytes (NSData)", "Orion",
             RuleStage.Api, Severity.Error, false, "AneProgramSource carries MIL as strict UTF-8 bytes; invalid UTF-8 is rejected"),
         new("R10", "gelu fails to compile; use the tanh approximation", "Orion",
@@ -57,9 +57,9 @@ public static class RestrictionCatalog
         new("L05", "M5 needs 64+ channels", "public reports",
             RuleStage.Compile, Severity.Error, false, "catalog check on inputs and outputs (profile MinChannels)", CatalogChecks.MinChannels),
         new("L06", "128-byte alignment claimed on M5 (unverified)", "public reports",
-            RuleStage.Compile, Severity.Error, Disputed: true, "catalog check of blob data offsets (profile BlobAlignment); weights aligns", CatalogChecks.BlobAlignment),
+            RuleStage.Compile, Severity.Error, Disputed: true, "catalog check of blob data offsets (profile BlobAlignment); weights aligns", CatalogChecks.BlobAlignment, ReadsWeightFiles: true),
         new("L07", "the multi-blob weight file failed on M1", "ane-reference.md section 5",
-            RuleStage.Compile, Severity.Error, false, "catalog check (profile MultiBlobFileAllowed); weights writes one file per tensor by default", CatalogChecks.MultiBlob),
+            RuleStage.Compile, Severity.Error, false, "catalog check (profile MultiBlobFileAllowed); weights writes one file per tensor by default", CatalogChecks.MultiBlob, ReadsWeightFiles: true),
     ];
 
     private static readonly Dictionary<string, Restriction> ById = Rules.ToDictionary(r => r.Id);
@@ -69,16 +69,19 @@ public static class RestrictionCatalog
     public static bool IsError(string id) => !ById.TryGetValue(id, out var r) || r.Severity == Severity.Error;
 
     /// <summary>Runs every static (compile-stage) check over a MIL function and, when given, its weight files.</summary>
-    public static IReadOnlyList<AneDiagnostic> CheckProgram(Mil.MilFunction function, IReadOnlyDictionary<string, byte[]>? weightFiles, ChipProfile profile)
+    public static IReadOnlyList<AneDiagnostic> CheckProgram(Mil.MilFunction function, IReadOnlyDictionary<string, byte[]>? weightFiles, ChipProfile profile,
+        bool weightRulesOnly = false)
     {
         var ctx = new CatalogContext(function, weightFiles, profile);
-        return Rules.Where(r => r.Check is not null).SelectMany(r => r.Check!(ctx)).ToList();
+        return Rules.Where(r => r.Check is not null && (!weightRulesOnly || r.ReadsWeightFiles)).SelectMany(r => r.Check!(ctx)).ToList();
     }
 
     /// <summary>Throws <see cref="AneRestrictionException"/> for every error-severity diagnostic; returns the warnings.</summary>
-    public static IReadOnlyList<AneDiagnostic> Enforce(Mil.MilFunction function, IReadOnlyDictionary<string, byte[]>? weightFiles, ChipProfile profile)
+    /// <param name="weightRulesOnly">Only the rules that read weight files (a delta patch: the MIL was checked at compile).</param>
+    public static IReadOnlyList<AneDiagnostic> Enforce(Mil.MilFunction function, IReadOnlyDictionary<string, byte[]>? weightFiles, ChipProfile profile,
+        bool weightRulesOnly = false)
     {
-        var all = CheckProgram(function, weightFiles, profile);
+        var all = CheckProgram(function, weightFiles, profile, weightRulesOnly);
         var errors = all.Where(d => IsError(d.RuleId)).ToList();
         if (errors.Count > 0) throw new AneRestrictionException(errors);
         return all;

@@ -65,7 +65,7 @@ public sealed partial class EmulatedAneDevice
         // Check the new files against the catalog before touching the folder: a bad patch loses nothing.
         var merged = new Dictionary<string, byte[]>(p.CurrentWeights, StringComparer.Ordinal);
         foreach (var (k, v) in weightFiles) merged[k] = v;
-        RestrictionCatalog.Enforce(p.Main, merged, Profile);
+        RestrictionCatalog.Enforce(p.Main, merged, Profile, weightRulesOnly: true);
 
         Unload(p);
         // The reload bakes the bytes being written (validated above) instead of reading the files back: the same data

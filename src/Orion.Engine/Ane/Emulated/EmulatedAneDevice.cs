@@ -158,7 +158,7 @@ public sealed partial class EmulatedAneDevice : IAneDevice
     {
         var program = MilParser.Parse(source.MilText);
         var main = program.Main;
-        var missing = AneProgramSource.BlobPaths(source.MilText).Where(k => !source.Weights.ContainsKey(k)).ToList();
+        var missing = AneProgramSource.BlobPaths(program).Where(k => !source.Weights.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw new FileNotFoundException($"BLOBFILE path(s) {string.Join(", ", missing.Select(m => $"\"{m}\""))} have no weight file in the program (expected keys like @model_path/weights/w.bin matching the MIL exactly)");
         LastWarnings = RestrictionCatalog.Enforce(main, source.Weights, Profile);
