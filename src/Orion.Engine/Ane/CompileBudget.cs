@@ -4,11 +4,19 @@ namespace Orion.Engine.Ane;
 /// <summary>Counts compiles and refuses past <see cref="Limit"/>. Thread-safe. Devices share <see cref="Process"/> unless given their own.</summary>
 public sealed class CompileBudget(int limit)
 {
+    /// <summary>The emulator's limit: where the hardware starts failing silently (~119 per process, R05).</summary>
     public const int DefaultLimit = 119;
+
+    /// <summary>The real device's limit: refused well before the hardware's ~119, so a run recycles the process in time.</summary>
+    public const int AneDefaultLimit = 100;
+
     private int _used;
 
-    /// <summary>The process-wide budget (limit from ORION_COMPILE_BUDGET when set, else 119).</summary>
-    public static CompileBudget Process { get; } = new(ReadLimitFromEnvironment());
+    /// <summary>The emulator's process-wide budget (limit from ORION_COMPILE_BUDGET when set, else 119).</summary>
+    public static CompileBudget Process { get; } = new(ReadLimitFromEnvironment(DefaultLimit));
+
+    /// <summary>The macOS device's process-wide budget (limit from ORION_COMPILE_BUDGET when set, else 100).</summary>
+    public static CompileBudget AneProcess { get; } = new(ReadLimitFromEnvironment(AneDefaultLimit));
 
     public int Limit { get; } = limit > 0 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), limit, "the compile budget must be positive");
     public int Used => Volatile.Read(ref _used);
@@ -25,12 +33,13 @@ public sealed class CompileBudget(int limit)
         }
     }
 
-    private static int ReadLimitFromEnvironment()
+    internal static int ReadLimitFromEnvironment(int defaultLimit) => ParseLimit(Environment.GetEnvironmentVariable("ORION_COMPILE_BUDGET"), defaultLimit);
+
+    internal static int ParseLimit(string? value, int defaultLimit)
     {
-        var v = Environment.GetEnvironmentVariable("ORION_COMPILE_BUDGET");
-        if (string.IsNullOrWhiteSpace(v)) return DefaultLimit;
-        return int.TryParse(v, out var n) && n > 0 ? n
-            : throw new InvalidOperationException($"ORION_COMPILE_BUDGET is '{v}', expected a positive whole number of compiles per process (default {DefaultLimit})");
+        if (string.IsNullOrWhiteSpace(value)) return defaultLimit;
+        return int.TryParse(value, out var n) && n > 0 ? n
+            : throw new InvalidOperationException($"ORION_COMPILE_BUDGET is '{value}', expected a positive whole number of compiles per process (default {defaultLimit})");
     }
 }
 

@@ -156,18 +156,12 @@ public sealed partial class EmulatedAneDevice : IAneDevice
 
     private EmulatedProgram Prepare(AneProgramSource source)
     {
-        var program = MilParser.Parse(source.MilText);
-        var main = program.Main;
-        var missing = AneProgramSource.BlobPaths(program).Where(k => !source.Weights.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-            throw new FileNotFoundException($"BLOBFILE path(s) {string.Join(", ", missing.Select(m => $"\"{m}\""))} have no weight file in the program (expected keys like @model_path/weights/w.bin matching the MIL exactly)");
-        LastWarnings = RestrictionCatalog.Enforce(main, source.Weights, Profile);
-        var plan = ExecutionPlan.Build(main, Profile);
-        var inputs = main.Parameters.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        var outputs = plan.Outputs.OrderBy(o => o.Name, StringComparer.Ordinal).ToList();
+        var checkedProgram = AneFrontEnd.Check(source, Profile);
+        LastWarnings = checkedProgram.Warnings;
+        var plan = ExecutionPlan.Build(checkedProgram.Main, Profile);
         var folder = Path.Combine(_workRoot, $"{source.Identity[..16]}-{Interlocked.Increment(ref _sequence)}");
         source.WriteTo(folder);
-        var p = new EmulatedProgram(source, folder, main, plan, inputs, outputs, SurfacePlan.For(inputs, outputs, Profile));
+        var p = new EmulatedProgram(source, folder, checkedProgram.Main, plan, checkedProgram.Inputs, checkedProgram.Outputs, checkedProgram.Surfaces);
         lock (_programs) _programs.Add(p);
         return p;
     }

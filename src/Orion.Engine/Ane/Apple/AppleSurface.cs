@@ -1,0 +1,78 @@
+// A tensor surface on macOS: an IOSurface (section 2 step 6), written under a write lock and read under a read-only lock.
+using System.Runtime.Versioning;
+using Orion.Engine.Ane.Apple.Native;
+
+namespace Orion.Engine.Ane.Apple;
+
+[SupportedOSPlatform("macos")]
+internal sealed unsafe class AppleSurface : AneSurface
+{
+    private nint _handle;
+    private readonly int _byteCount;
+
+    public AppleSurface(int byteCount, object owner)
+    {
+        _byteCount = byteCount;
+        Owner = owner;
+        _handle = IOSurfaceApi.Create(byteCount);
+        var alloc = IOSurfaceApi.AllocSize(_handle);
+        if (alloc < byteCount)
+        {
+            CF.Release(_handle);
+            _handle = 0;
+            throw new AneNativeException("surfaces (step 6)", "IOSurfaceCreate", $"asked for {byteCount:N0} bytes, got an allocation of {alloc:N0}");
+        }
+    }
+
+    /// <summary>The device that created the surface (surfaces are bound only to its programs).</summary>
+    public object Owner { get; }
+
+    public nint Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_handle == 0, this);
+            return _handle;
+        }
+    }
+
+    public override int ByteCount => _byteCount;
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        var h = Handle;
+        var address = IOSurfaceApi.Lock(h, readOnly: false);
+        try
+        {
+            SurfaceProperties.WritePacked(new Span<byte>((void*)address, _byteCount), data);
+        }
+        finally
+        {
+            IOSurfaceApi.Unlock(h, readOnly: false);
+        }
+    }
+
+    public override void Read(Span<byte> destination)
+    {
+        var h = Handle;
+        var address = IOSurfaceApi.Lock(h, readOnly: true);
+        try
+        {
+            SurfaceProperties.ReadPacked(new ReadOnlySpan<byte>((void*)address, _byteCount), destination);
+        }
+        finally
+        {
+            IOSurfaceApi.Unlock(h, readOnly: true);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        // A request that still holds the surface keeps it alive: _ANEIOSurfaceObject retained it (objectWithIOSurface:).
+        var h = Interlocked.Exchange(ref _handle, 0);
+        if (h != 0) CF.Release(h);
+        base.Dispose(disposing);
+    }
+
+    ~AppleSurface() => Dispose(false);
+}
