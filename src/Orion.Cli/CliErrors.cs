@@ -14,6 +14,7 @@ internal static class CliErrors
     /// </summary>
     public static bool IsUserError(Exception e) => e is MilException or AneRestrictionException or FormatException or FileNotFoundException
         or DirectoryNotFoundException or GraphException or CompileBudgetExceededException or CliUsageException
+        or DeviceUnavailableException or Orion.Engine.Ane.Apple.Native.AneNativeException
         or InvalidDataException or UnauthorizedAccessException or IOException
         || (e is ArgumentException && e is not ArgumentNullException);
 

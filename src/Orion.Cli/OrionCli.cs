@@ -16,7 +16,8 @@ public static class OrionCli
         ArgumentNullException.ThrowIfNull(args);
         var root = new RootCommand("orion: train and serve transformers on Apple Neural Engines (emulated off a Mac)");
         root.Subcommands.Add(CompileCommand.Create(stdout));
-        root.Subcommands.Add(MilCommand.Create(stdout));
+        root.Subcommands.Add(MilCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DoctorCommand.Create(stdout));
         root.Subcommands.Add(BenchCli.Create(stdout));
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };

@@ -1,7 +1,7 @@
-// `orion mil run --program DIR --input NAME=FILE.npy ... --out DIR [--chip] [--trace]`: run any program folder on the emulated ANE.
+// `orion mil run --program DIR --input NAME=FILE.npy ... --out DIR [--chip] [--trace] [--device]`: run any program folder
+// on the emulated ANE (the default, as cli-contract.md states) or on the real one.
 using System.CommandLine;
 using Orion.Engine.Ane;
-using Orion.Engine.Ane.Emulated;
 using Orion.Engine.IO;
 using Orion.Engine.Mil;
 using Orion.Engine.Restrictions;
@@ -11,24 +11,37 @@ namespace Orion.Cli.Commands;
 
 internal static class MilCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var program = new Option<string>("--program") { Description = "program folder: model.mil plus the weight files it names", Required = true };
         var inputs = new Option<string[]>("--input") { Description = "NAME=FILE.npy, once per program input", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string>("--out") { Description = "folder for NAME.npy of each output", Required = true };
         var chip = new Option<string>("--chip") { Description = "chip profile: m1, m3, m4 (default) or m5", DefaultValueFactory = _ => "m4" };
-        var trace = new Option<bool>("--trace") { Description = "print every executed op with its shapes" };
-        var run = new Command("run", "run a MIL program folder on the emulated ANE") { program, inputs, output, chip, trace };
-        run.SetAction(r => Run(r.GetValue(program)!, r.GetValue(inputs) ?? [], r.GetValue(output)!, ChipProfile.Parse(r.GetValue(chip)!), r.GetValue(trace), stdout));
+        var trace = new Option<bool>("--trace") { Description = "print every executed op with its shapes (emulator)" };
+        var device = DeviceOption.Create("emulated");
+        var delta = DeviceOption.CreateDeltaPatch();
+        var run = new Command("run", "run a MIL program folder on the emulated ANE (or the real one with --device ane)") { program, inputs, output, chip, trace, device, delta };
+        run.SetAction(r =>
+        {
+            var request = new DeviceRequest
+            {
+                Choice = DeviceSelection.Parse(r.GetValue(device)!),
+                Profile = r.GetResult(chip) is { Implicit: false } ? ChipProfile.Parse(r.GetValue(chip)!) : null,
+                Budget = new CompileBudget(CompileBudget.DefaultLimit),
+                DeltaPatch = DeviceOption.ParseDeltaPatch(r.GetValue(delta)!),
+                Trace = r.GetValue(trace) ? stdout : null,
+            };
+            return Run(r.GetValue(program)!, r.GetValue(inputs) ?? [], r.GetValue(output)!, request, stdout, stderr);
+        });
         return new Command("mil", "work with MIL programs") { run };
     }
 
-    internal static int Run(string programDir, string[] inputSpecs, string outDir, ChipProfile profile, bool trace, TextWriter stdout)
+    internal static int Run(string programDir, string[] inputSpecs, string outDir, DeviceRequest request, TextWriter stdout, TextWriter stderr)
     {
         var given = ParseInputs(inputSpecs);
         CommandChecks.OutputFolder(outDir, "--out");
         var source = AneProgramSource.FromFolder(programDir);
-        using var device = new EmulatedAneDevice(new EmulatedDeviceOptions { Profile = profile, Trace = trace ? stdout : null, Budget = new CompileBudget(CompileBudget.DefaultLimit) });
+        using var device = DeviceOption.Open(request, stderr);
         var p = device.Compile(source);
         device.Load(p);
         foreach (var w in device.LastWarnings) stdout.WriteLine($"warning {w}");

@@ -10,12 +10,16 @@ public sealed class AneSession : IDisposable
     private readonly AneSurface[] _inputs;
     private readonly AneSurface[] _outputs;
 
-    public AneSession(IAneDevice device, AneProgram program)
+    public AneSession(IAneDevice device, AneProgram program) : this(device, program, program?.Surfaces!) { }
+
+    /// <summary>Surfaces of the given sizes instead of the program's plan (`orion doctor` probing R04 and R18).</summary>
+    public AneSession(IAneDevice device, AneProgram program, SurfacePlan sizes)
     {
         _device = device ?? throw new ArgumentNullException(nameof(device));
         Program = program ?? throw new ArgumentNullException(nameof(program));
-        _inputs = program.Surfaces.InputBytes.Select(device.CreateSurface).ToArray();
-        _outputs = program.Surfaces.OutputBytes.Select(device.CreateSurface).ToArray();
+        ArgumentNullException.ThrowIfNull(sizes);
+        _inputs = sizes.InputBytes.Select(device.CreateSurface).ToArray();
+        _outputs = sizes.OutputBytes.Select(device.CreateSurface).ToArray();
     }
 
     public AneProgram Program { get; }

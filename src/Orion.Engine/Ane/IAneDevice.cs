@@ -13,6 +13,9 @@ public interface IAneDevice : IDisposable
     DeviceFingerprint Fingerprint { get; }
     ChipProfile Profile { get; }
 
+    /// <summary>Warnings (e.g. R17) the restriction catalog raised for the last compile or cache load.</summary>
+    IReadOnlyList<AneDiagnostic> LastWarnings { get; }
+
     /// <summary>Compiles performed by this device (cache hits and patches do not count).</summary>
     int CompileCount { get; }
 

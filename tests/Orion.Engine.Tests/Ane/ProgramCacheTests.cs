@@ -210,6 +210,7 @@ public sealed class ProgramCacheTests : IDisposable
     /// <summary>Counts compiles and loads; SaveCompiled writes a marker that LoadCompiled requires.</summary>
     private sealed class FakeDevice : IAneDevice
     {
+        public IReadOnlyList<Orion.Engine.Restrictions.AneDiagnostic> LastWarnings => [];
         public const string MarkerFile = "compiled.marker";
         private int _compiles, _loads;
 
