@@ -27,11 +27,14 @@ internal static class DeviceOption
         _ => throw new CliUsageException($"--delta-patch '{value}' is not a variant; expected in-place, atomic-replace or new-descriptor"),
     };
 
-    /// <summary>Opens the device and tells the user on <paramref name="stderr"/> which one was picked and why.</summary>
+    /// <summary>
+    /// Opens the device. When the user asked for auto or ane, says on <paramref name="stderr"/> which one was picked
+    /// and why (the default emulator of `mil run` is what the contract promises, so it goes unmentioned).
+    /// </summary>
     public static IAneDevice Open(DeviceRequest request, TextWriter stderr, HostFacts? host = null)
     {
         var device = AneDevices.Open(request, out var decision, host);
-        stderr.WriteLine($"orion: {decision}");
+        if (request.Choice != DeviceChoice.Emulated) stderr.WriteLine($"orion: {decision}");
         return device;
     }
 }

@@ -12,7 +12,7 @@ public abstract partial class AneDeviceContract
 {
     private static string WeightFile(AneProgram p) => Path.Combine(p.Folder, "weights", "w.bin");
 
-    [Fact]
+    [ContractFact]
     public void Load_WeightFileEditedAfterLoad_OutputUnchangedUntilReload()
     {
         var d = NewDevice();
@@ -28,7 +28,7 @@ public abstract partial class AneDeviceContract
         Ref.Close(Ref.Linear(w2, Ref.D(x), C, C, S), RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void PatchWeights_NewWeights_MatchFreshCompileWithoutCompiling()
     {
         var d = NewDevice();
@@ -43,7 +43,7 @@ public abstract partial class AneDeviceContract
         Assert.Equal(RunY(d, fresh, x), RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void PatchWeights_UnknownFile_ThrowsAndKeepsWeights()
     {
         var d = NewDevice();
@@ -54,7 +54,7 @@ public abstract partial class AneDeviceContract
         Assert.Equal(before, RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void PatchWeights_CorruptBlob_RejectedAndOldWeightsKept()
     {
         var d = NewDevice();
@@ -68,7 +68,7 @@ public abstract partial class AneDeviceContract
         Assert.Equal(before, RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void Compile_PastBudget_FailsCitingR05()
     {
         var d = NewDevice(budget: 2);
@@ -80,7 +80,7 @@ public abstract partial class AneDeviceContract
         Assert.Contains("R15", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ContractFact]
     public void PatchWeights_BudgetExhausted_StillWorks()
     {
         var d = NewDevice(budget: 1);
@@ -90,7 +90,7 @@ public abstract partial class AneDeviceContract
         Ref.Close(Ref.Linear(Weights(42), Ref.D(x), C, C, S), RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_SurfaceBelowMinimum_RejectedR04()
     {
         var d = NewDevice();
@@ -104,7 +104,7 @@ public abstract partial class AneDeviceContract
         foreach (var o in outs) o.Dispose();
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_UnequalOutputSurfaces_RejectedR02()
     {
         var d = NewDevice();
@@ -116,7 +116,7 @@ public abstract partial class AneDeviceContract
         Assert.Contains(e.Diagnostics, x => x.RuleId == "R02");
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_OversizedSurfaces_DataPackedFromByteZero()
     {
         var d = NewDevice();
@@ -134,7 +134,7 @@ public abstract partial class AneDeviceContract
         Ref.Close(Ref.Linear(w, Ref.D(x), C, C, S), Tensors.TensorCodec.Decode(bytes, Tensors.DType.Fp16));
     }
 
-    [Fact]
+    [ContractFact]
     public void SaveCompiled_ThenLoadCompiled_RunsWithoutCompiling()
     {
         var d = NewDevice();
@@ -157,7 +157,7 @@ public abstract partial class AneDeviceContract
         }
     }
 
-    [Fact]
+    [ContractFact]
     public void Release_DeletesProgramFolder()
     {
         var d = NewDevice();
@@ -168,7 +168,7 @@ public abstract partial class AneDeviceContract
         Assert.Throws<InvalidOperationException>(() => d.Load(p));
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_SameInputsTwice_SameBits()
     {
         var d = NewDevice();

@@ -57,7 +57,7 @@ public abstract partial class AneDeviceContract : IDisposable
         return s.Run(new Dictionary<string, float[]> { ["x"] = x })["y"];
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_WeightFreeProgram_MatchesReference()
     {
         var d = NewDevice();
@@ -71,7 +71,7 @@ public abstract partial class AneDeviceContract : IDisposable
         Ref.Close(a.Zip(bb, (u, v) => (double)u + v).ToList(), y);
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_ConvWithBlobWeights_MatchesReference()
     {
         var d = NewDevice();
@@ -81,7 +81,7 @@ public abstract partial class AneDeviceContract : IDisposable
         Ref.Close(Ref.Linear(w, Ref.D(x), C, C, S), RunY(d, p, x));
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_BeforeLoad_Throws()
     {
         var d = NewDevice();
@@ -89,7 +89,7 @@ public abstract partial class AneDeviceContract : IDisposable
         Assert.Throws<InvalidOperationException>(() => RunY(d, p, new float[C * S]));
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_WrongSurfaceCount_Throws()
     {
         var d = NewDevice();
@@ -98,7 +98,7 @@ public abstract partial class AneDeviceContract : IDisposable
         Assert.Throws<ArgumentException>(() => d.Evaluate(p, [one], [one]));
     }
 
-    [Fact]
+    [ContractFact]
     public void Evaluate_OutputsBindAlphabetically_ReturnOrderIrrelevant()
     {
         var d = NewDevice();
@@ -110,7 +110,7 @@ public abstract partial class AneDeviceContract : IDisposable
         Ref.Close(x.Select(v => (double)Math.Max(v, 0)).ToList(), r["z"], 0, 0);
     }
 
-    [Fact]
+    [ContractFact]
     public void Fingerprint_NamesChipOsAndCompiler()
     {
         var d = NewDevice();
