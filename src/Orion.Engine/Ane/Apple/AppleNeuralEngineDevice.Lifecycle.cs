@@ -24,14 +24,16 @@ public sealed unsafe partial class AppleNeuralEngineDevice
         // Validate before touching the folder or the device: a bad patch loses nothing.
         if (!_options.ProbeWithoutChecks) RestrictionCatalog.Enforce(p.Main, merged, Profile, weightRulesOnly: true);
 
+        // Copies: the caller may reuse its buffers, and SaveCompiled must write what the folder holds.
+        var changed = weightFiles.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
         lock (_gate)
         {
+            CheckLive(p);
             var pool = ObjC.PushPool();
             try
             {
-                if (_options.DeltaPatch == DeltaPatchMode.NewDescriptor) PatchWithNewDescriptor(p, merged, weightFiles);
-                else PatchFiles(p, weightFiles);
-                foreach (var (k, v) in weightFiles) p.CurrentWeights[k] = v;
+                if (_options.DeltaPatch == DeltaPatchMode.NewDescriptor) PatchWithNewDescriptor(p, merged, changed);
+                else PatchFiles(p, changed);
                 p.IsLoaded = true;
                 p.PatchCount++;
             }
@@ -51,6 +53,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice
         }
         // In place keeps the inode the loaded program's files were read from (Orion); the atomic variant replaces it.
         WriteFiles(p.Folder, ProgramLayout.PatchFiles(p.Source, weightFiles, DataFileExists(p)), inPlace: _options.DeltaPatch == DeltaPatchMode.InPlace);
+        Written(p, weightFiles); // before the load: if it fails, the folder and CurrentWeights still agree
         LoadModel(p.Model);
     }
 
@@ -69,6 +72,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice
                 CallQos(p.Model, _rt.UnloadWithQos, "delta patch: unload");
             }
             WriteFiles(p.Folder, ProgramLayout.PatchFiles(p.Source, weightFiles, DataFileExists(p)), inPlace: true);
+            Written(p, weightFiles);
             LoadModel(model);
         }
         catch
@@ -82,6 +86,11 @@ public sealed unsafe partial class AppleNeuralEngineDevice
         ObjC.Release(p.Descriptor);
         p.Model = model;
         p.Descriptor = descriptor;
+    }
+
+    private static void Written(AppleProgram p, IReadOnlyDictionary<string, byte[]> weightFiles)
+    {
+        foreach (var (k, v) in weightFiles) p.CurrentWeights[k] = v;
     }
 
     // ---- Program cache ----------------------------------------------------------------------------------------------
@@ -110,6 +119,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice
         var checkedProgram = AneFrontEnd.Check(source, Profile, enforceCatalog: !_options.ProbeWithoutChecks);
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var pool = ObjC.PushPool();
             try
             {
@@ -138,6 +148,8 @@ public sealed unsafe partial class AppleNeuralEngineDevice
         var p = Own(program);
         lock (_gate)
         {
+            if (p.Released) return;
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var pool = ObjC.PushPool();
             try
             {
@@ -184,26 +196,26 @@ public sealed unsafe partial class AppleNeuralEngineDevice
 
     public void Dispose()
     {
-        if (_disposed) return;
-        List<AppleProgram> all;
-        lock (_programs) all = [.. _programs];
         var failures = new List<Exception>();
         lock (_gate)
         {
+            if (_disposed) return;
+            _disposed = true; // under the gate: every entry point re-checks it there
+            List<AppleProgram> all;
+            lock (_programs) all = [.. _programs];
             var pool = ObjC.PushPool();
             try
             {
                 foreach (var p in all)
                 {
-                    try { ReleaseOwned(p); } catch (AneNativeException e) { failures.Add(e); }
+                    try { ReleaseOwned(p); } catch (Exception e) when (e is not OutOfMemoryException) { failures.Add(e); }
                 }
             }
             finally
             {
                 ObjC.PopPool(pool);
+                CF.Release(_emptyOptions);
             }
-            CF.Release(_emptyOptions);
-            _disposed = true;
         }
         if (failures.Count > 0) throw new AggregateException("unloading programs while closing the ANE device failed", failures);
     }

@@ -63,7 +63,15 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
             var rt = new Runtime();
             var subType = CF.ToManaged(ObjC.SendId(rt.DeviceInfo, rt.AneSubType));
             var chip = AppleChip.Parse(SystemInfo.Sysctl("machdep.cpu.brand_string"), subType);
-            var osBuild = OsBuild.Parse(SystemInfo.Sysctl("kern.osversion"));
+            string osBuild;
+            try
+            {
+                osBuild = OsBuild.Parse(SystemInfo.Sysctl("kern.osversion"));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new DeviceUnavailableException($"the Apple Neural Engine device cannot start: {e.Message}");
+            }
             return new AppleNeuralEngineDevice(options, rt, chip, osBuild, SystemInfo.TemporaryDirectory());
         }
         finally
@@ -100,6 +108,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
         Interlocked.Increment(ref _compileCount);
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var pool = ObjC.PushPool();
             try
             {
@@ -158,11 +167,11 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
     /// <summary>Steps 1-3: descriptor from MIL bytes and the weights dictionary, model, hex id. Returns +1 references.</summary>
     private (nint Descriptor, nint Model, string HexId) CreateModel(AneProgramSource source)
     {
-        var mil = CF.Data(source.MilBytes); // R09: NSData of UTF-8 bytes, never an NSString
-        var weights = WeightsDictionary(ProgramLayout.WeightsDictionary(source));
-        nint descriptor = 0, model = 0;
+        nint mil = 0, weights = 0, descriptor = 0, model = 0;
         try
         {
+            mil = CF.Data(source.MilBytes); // R09: NSData of UTF-8 bytes, never an NSString
+            weights = WeightsDictionary(ProgramLayout.WeightsDictionary(source));
             descriptor = ObjC.Retain(ObjC.SendIdIdIdId(_rt.DescriptorClass, _rt.ModelWithMilText, mil, weights, 0)); // optionsPlist: nil
             if (descriptor == 0)
                 throw new AneNativeException("descriptor (step 1)", "+[_ANEInMemoryModelDescriptor modelWithMILText:weights:optionsPlist:]",
@@ -235,6 +244,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
         var p = Own(program);
         lock (_gate)
         {
+            CheckLive(p);
             if (p.IsLoaded) return;
             var pool = ObjC.PushPool();
             try
@@ -277,6 +287,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
         var p = Own(program);
         lock (_gate)
         {
+            CheckLive(p);
             if (!p.IsLoaded) return;
             var pool = ObjC.PushPool();
             try
@@ -317,6 +328,9 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
         }
         lock (_gate)
         {
+            CheckLive(p);
+            if (!p.IsLoaded) throw new InvalidOperationException($"program {p.Id[..16]} was unloaded while this evaluation waited");
+            foreach (var s in inputs.Concat(outputs)) _ = ((AppleSurface)s).Handle; // a disposed surface fails here, not on the ANE
             var pool = ObjC.PushPool();
             try
             {
@@ -372,7 +386,8 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
     private static bool SameSurfaces(AneSurface[] cached, IReadOnlyList<AneSurface> given)
     {
         if (cached.Length != given.Count) return false;
-        for (int i = 0; i < cached.Length; i++) if (!ReferenceEquals(cached[i], given[i])) return false;
+        for (int i = 0; i < cached.Length; i++)
+            if (!ReferenceEquals(cached[i], given[i]) || cached[i] is AppleSurface { IsAlive: false }) return false;
         return true;
     }
 
@@ -415,6 +430,13 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
     private void Track(AppleProgram p)
     {
         lock (_programs) _programs.Add(p);
+    }
+
+    /// <summary>Inside <c>_gate</c>: the device and the program are still usable (another thread may have disposed or released them meanwhile).</summary>
+    private void CheckLive(AppleProgram p)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (p.Released) throw new InvalidOperationException($"program {p.Id[..16]} was released");
     }
 
     private AppleProgram Own(AneProgram program)

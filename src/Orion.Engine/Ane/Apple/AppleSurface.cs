@@ -38,6 +38,9 @@ internal sealed unsafe class AppleSurface : AneSurface
 
     public override int ByteCount => _byteCount;
 
+    /// <summary>False once disposed (a cached request bound to it must not be reused).</summary>
+    public bool IsAlive => Volatile.Read(ref _handle) != 0;
+
     public override void Write(ReadOnlySpan<byte> data)
     {
         var h = Handle;
@@ -46,10 +49,13 @@ internal sealed unsafe class AppleSurface : AneSurface
         {
             SurfaceProperties.WritePacked(new Span<byte>((void*)address, _byteCount), data);
         }
-        finally
+        catch
         {
-            IOSurfaceApi.Unlock(h, readOnly: false);
+            IOSurfaceApi.TryUnlock(h, readOnly: false); // the copy's error is the one to report
+            throw;
         }
+        IOSurfaceApi.Unlock(h, readOnly: false);
+        GC.KeepAlive(this); // the finalizer must not release the surface while it is locked
     }
 
     public override void Read(Span<byte> destination)
@@ -60,10 +66,13 @@ internal sealed unsafe class AppleSurface : AneSurface
         {
             SurfaceProperties.ReadPacked(new ReadOnlySpan<byte>((void*)address, _byteCount), destination);
         }
-        finally
+        catch
         {
-            IOSurfaceApi.Unlock(h, readOnly: true);
+            IOSurfaceApi.TryUnlock(h, readOnly: true);
+            throw;
         }
+        IOSurfaceApi.Unlock(h, readOnly: true);
+        GC.KeepAlive(this);
     }
 
     protected override void Dispose(bool disposing)

@@ -82,6 +82,7 @@ internal static unsafe partial class CF
     {
         if (str == 0) return null;
         var max = CFStringGetMaximumSizeForEncoding(CFStringGetLength(str), NativeConstants.CFStringEncodingUtf8) + 1;
+        if (max < 1) return null; // kCFNotFound: the length overflows the encoding's size computation
         var buffer = new byte[checked((int)max)];
         fixed (byte* p = buffer)
             return CFStringGetCString(str, p, buffer.Length, NativeConstants.CFStringEncodingUtf8) != 0 ? Marshalling.FromNulTerminated(buffer) : null;

@@ -35,9 +35,16 @@ internal static unsafe partial class IOSurfaceApi
         {
             foreach (var (symbol, value) in SurfaceProperties.For(byteCount))
             {
+                var key = Key(symbol);
                 var number = CF.Int64(value);
-                CF.Set(props, Key(symbol), number);
-                CF.Release(number);
+                try
+                {
+                    CF.Set(props, key, number);
+                }
+                finally
+                {
+                    CF.Release(number);
+                }
             }
             var surface = IOSurfaceCreate(props);
             return surface != 0 ? surface
@@ -58,6 +65,9 @@ internal static unsafe partial class IOSurfaceApi
         if (kr != 0) throw new AneNativeException("surface lock (step 9)", "IOSurfaceLock", $"IOSurfaceLock failed with kern_return_t 0x{kr:x}");
         return (nint)IOSurfaceGetBaseAddress(surface);
     }
+
+    /// <summary>Unlock on an error path: its own failure must not hide the error being reported.</summary>
+    public static void TryUnlock(nint surface, bool readOnly) => _ = IOSurfaceUnlock(surface, readOnly ? NativeConstants.IOSurfaceLockReadOnly : 0u, null);
 
     public static void Unlock(nint surface, bool readOnly)
     {
