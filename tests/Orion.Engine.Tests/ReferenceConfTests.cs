@@ -30,6 +30,9 @@ public sealed class ReferenceConfTests
         Assert.Equal(CompileBudget.DefaultLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), s["compile-budget"]);
         Assert.Equal(new CompilerOptions().InlineConstantLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), s["inline-constant-limit"]);
         Assert.Equal(new CompilerOptions().MultiBlobFile ? "true" : "false", s["multi-blob-file"]);
+        Assert.Equal(CompileBudget.AneDefaultLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), s["ane-compile-budget"]);
+        Assert.Equal(new DeviceRequest().Choice, DeviceSelection.Parse(s["device"]));
+        Assert.Equal(Orion.Engine.Ane.Doctor.MeasuredProfile.Mode(new Orion.Engine.Ane.Apple.AppleDeviceOptions().DeltaPatch), s["delta-patch"]);
         Assert.Equal(ChipProfile.Default.MinSurfaceBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), s["min-surface-bytes"]);
     }
 }
