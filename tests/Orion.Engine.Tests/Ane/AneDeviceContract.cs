@@ -29,18 +29,10 @@ public abstract partial class AneDeviceContract : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    internal const int C = 64, S = 32;
+    internal const int C = Orion.Engine.Ane.Doctor.ProbePrograms.C, S = Orion.Engine.Ane.Doctor.ProbePrograms.S;
 
-    /// <summary>y = W·x (a 1x1 conv with weights), z = relu(x): two outputs, one weight file.</summary>
-    internal static CompiledProgram ConvProgram(float[] w)
-    {
-        var b = new GraphBuilder("conv");
-        var x = b.Input("x", C, S);
-        var wc = b.Const("w", new Shape(C, C, 1, 1), w);
-        b.Output("y", b.Conv(x, wc));
-        b.Output("z", b.Relu(x));
-        return OrionCompiler.Compile(b.Graph);
-    }
+    /// <summary>y = W·x (a 1x1 conv with weights), z = relu(x): two outputs, one weight file (the doctor's program too).</summary>
+    internal static CompiledProgram ConvProgram(float[] w) => Orion.Engine.Ane.Doctor.ProbePrograms.Conv(w);
 
     internal static float[] Weights(ulong seed) => Ref.Random(C * C, seed, 0.125f);
 

@@ -15,14 +15,7 @@ public sealed unsafe partial class AppleNeuralEngineDevice
     public void PatchWeights(AneProgram program, IReadOnlyDictionary<string, byte[]> weightFiles)
     {
         var p = Own(program);
-        ArgumentNullException.ThrowIfNull(weightFiles);
-        var unknown = weightFiles.Keys.Where(k => !p.CurrentWeights.ContainsKey(k)).ToList();
-        if (unknown.Count > 0)
-            throw new ArgumentException($"cannot patch {string.Join(", ", unknown)}: the program's weight files are {string.Join(", ", p.CurrentWeights.Keys)}", nameof(weightFiles));
-        var merged = new Dictionary<string, byte[]>(p.CurrentWeights, StringComparer.Ordinal);
-        foreach (var (k, v) in weightFiles) merged[k] = v;
-        // Validate before touching the folder or the device: a bad patch loses nothing.
-        if (!_options.ProbeWithoutChecks) RestrictionCatalog.Enforce(p.Main, merged, Profile, weightRulesOnly: true);
+        var merged = DeviceChecks.Patch(p.Main, p.CurrentWeights, weightFiles, Profile, enforceCatalog: !_options.ProbeWithoutChecks);
 
         // Copies: the caller may reuse its buffers, and SaveCompiled must write what the folder holds.
         var changed = weightFiles.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);

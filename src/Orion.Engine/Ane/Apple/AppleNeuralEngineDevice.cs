@@ -314,18 +314,9 @@ public sealed unsafe partial class AppleNeuralEngineDevice : IAneDevice
     public void Evaluate(AneProgram program, IReadOnlyList<AneSurface> inputs, IReadOnlyList<AneSurface> outputs)
     {
         var p = Own(program);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
-        if (!p.IsLoaded) throw new InvalidOperationException($"program {p.Id[..16]} is not loaded: call Load before Evaluate (and after Unload or PatchWeights failures)");
-        if (inputs.Count != p.Inputs.Count || outputs.Count != p.Outputs.Count)
-            throw new ArgumentException($"program binds {p.Inputs.Count} input(s) ({string.Join(", ", p.Inputs.Select(i => i.Name))}) and {p.Outputs.Count} output(s) ({string.Join(", ", p.Outputs.Select(o => o.Name))}); got {inputs.Count} and {outputs.Count} surfaces");
+        DeviceChecks.Evaluate(p, inputs, outputs, Profile, checkSizes: !_options.ProbeWithoutChecks);
         if (inputs.Concat(outputs).Any(s => s is not AppleSurface a || !ReferenceEquals(a.Owner, this)))
             throw new ArgumentException("every surface must come from this device's CreateSurface (IOSurfaces the ANE can map)");
-        if (!_options.ProbeWithoutChecks)
-        {
-            var violations = SurfacePlan.Check(p.Inputs, inputs.Select(s => s.ByteCount).ToList(), p.Outputs, outputs.Select(s => s.ByteCount).ToList(), Profile);
-            if (violations.Count > 0) throw new AneRestrictionException(violations);
-        }
         lock (_gate)
         {
             CheckLive(p);

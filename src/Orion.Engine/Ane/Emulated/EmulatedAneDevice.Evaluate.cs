@@ -11,13 +11,7 @@ public sealed partial class EmulatedAneDevice
     public void Evaluate(AneProgram program, IReadOnlyList<AneSurface> inputs, IReadOnlyList<AneSurface> outputs)
     {
         var p = Own(program);
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
-        if (!p.IsLoaded) throw new InvalidOperationException($"program {p.Id[..16]} is not loaded: call Load before Evaluate (and after Unload or PatchWeights failures)");
-        if (inputs.Count != p.Inputs.Count || outputs.Count != p.Outputs.Count)
-            throw new ArgumentException($"program binds {p.Inputs.Count} input(s) ({string.Join(", ", p.Inputs.Select(i => i.Name))}) and {p.Outputs.Count} output(s) ({string.Join(", ", p.Outputs.Select(o => o.Name))}); got {inputs.Count} and {outputs.Count} surfaces");
-        var violations = SurfacePlan.Check(p.Inputs, inputs.Select(s => s.ByteCount).ToList(), p.Outputs, outputs.Select(s => s.ByteCount).ToList(), Profile);
-        if (violations.Count > 0) throw new AneRestrictionException(violations);
+        DeviceChecks.Evaluate(p, inputs, outputs, Profile);
 
         // R19: surfaces arrive in alphabetical order of parameter name; the plan wants declaration order.
         // R03: outputs bind in alphabetical order of variable name; data is packed from byte 0 (R20). Surfaces are
@@ -58,14 +52,7 @@ public sealed partial class EmulatedAneDevice
     public void PatchWeights(AneProgram program, IReadOnlyDictionary<string, byte[]> weightFiles)
     {
         var p = Own(program);
-        ArgumentNullException.ThrowIfNull(weightFiles);
-        var unknown = weightFiles.Keys.Where(k => !p.CurrentWeights.ContainsKey(k)).ToList();
-        if (unknown.Count > 0)
-            throw new ArgumentException($"cannot patch {string.Join(", ", unknown)}: the program's weight files are {string.Join(", ", p.CurrentWeights.Keys)}", nameof(weightFiles));
-        // Check the new files against the catalog before touching the folder: a bad patch loses nothing.
-        var merged = new Dictionary<string, byte[]>(p.CurrentWeights, StringComparer.Ordinal);
-        foreach (var (k, v) in weightFiles) merged[k] = v;
-        RestrictionCatalog.Enforce(p.Main, merged, Profile, weightRulesOnly: true);
+        var merged = DeviceChecks.Patch(p.Main, p.CurrentWeights, weightFiles, Profile);
 
         Unload(p);
         // The reload bakes the bytes being written (validated above) instead of reading the files back: the same data
