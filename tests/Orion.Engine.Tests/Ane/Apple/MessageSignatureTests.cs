@@ -95,7 +95,9 @@ public sealed partial class MessageSignatureTests
     [Fact]
     public void Section2Selectors_AllInTheTable()
     {
-        var reference = File.ReadAllText(Path.Combine(RepoPaths.Root, "..", "shared", "docs", "ane-reference.md"));
+        var path = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "docs", "ane-reference.md"));
+        Assert.True(File.Exists(path), $"{path} not found: the tests expect the shared docs in ../shared beside the checkout, as CI provides them");
+        var reference = File.ReadAllText(path);
         var section2 = reference[reference.IndexOf("## 2.", StringComparison.Ordinal)..reference.IndexOf("## 3.", StringComparison.Ordinal)];
         var named = BacktickedSelector().Matches(section2).Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Contains("modelWithMILText:weights:optionsPlist:", named);
