@@ -5,6 +5,9 @@ public sealed class SeededRandom(ulong seed)
 {
     private ulong _state = seed;
 
+    /// <summary>The whole generator state: <c>new SeededRandom(State)</c> continues the same sequence (checkpoints save it).</summary>
+    public ulong State => _state;
+
     public ulong NextUInt64()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;
@@ -15,6 +18,16 @@ public sealed class SeededRandom(ulong seed)
 
     /// <summary>Uniform in [0, 1).</summary>
     public float NextFloat() => (NextUInt64() >> 40) * (1f / (1 << 24));
+
+    /// <summary>Uniform whole number in [0, <paramref name="bound"/>), without modulo bias (rejection sampling).</summary>
+    public int NextInt(int bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bound);
+        ulong limit = ulong.MaxValue - ulong.MaxValue % (ulong)bound;
+        ulong v;
+        do v = NextUInt64(); while (v >= limit);
+        return (int)(v % (ulong)bound);
+    }
 
     /// <summary>Uniform in [-scale, scale).</summary>
     public float[] Uniform(int count, float scale)
