@@ -36,4 +36,14 @@ public sealed class SeededRandom(ulong seed)
         for (int i = 0; i < a.Length; i++) a[i] = (NextFloat() * 2f - 1f) * scale;
         return a;
     }
+
+    /// <summary>Standard normal values times <paramref name="std"/> (Box-Muller on two uniforms; no cached spare, so the state alone resumes it).</summary>
+    public void FillNormal(Span<float> values, float std)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            double u1 = ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53)), u2 = (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+            values[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2) * std);
+        }
+    }
 }
