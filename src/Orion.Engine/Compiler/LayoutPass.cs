@@ -58,7 +58,7 @@ public static class LayoutPass
             {
                 if (holder.Op == OpKind.Input)
                     throw new GraphException($"output '{name}' has the same name as an input; MIL names are single-assignment, rename one of them");
-                g.Rename(holder, g.UniqueName(name + "_"));
+                g.Rename(holder, g.FreeName(name + "_"));
             }
             g.Rename(node, name);
         }

@@ -50,13 +50,22 @@ public sealed class Graph
     }
 
     /// <summary>A valid MIL identifier not used yet in this graph, derived from <paramref name="hint"/>.</summary>
+    /// <summary>A legal name not yet used, reserved for the caller (a node about to be added).</summary>
     public string UniqueName(string hint)
+    {
+        var name = FreeName(hint);
+        _names.Add(name);
+        return name;
+    }
+
+    /// <summary>A legal name not yet used, not reserved (for <see cref="Rename"/>, which reserves it).</summary>
+    internal string FreeName(string hint)
     {
         var chars = hint.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
         var s = new string(chars);
         if (s.Length == 0 || char.IsAsciiDigit(s[0])) s = "v_" + s;
         var candidate = s;
-        for (int i = 1; !_names.Add(candidate); i++) candidate = $"{s}_{i}";
+        for (int i = 1; _names.Contains(candidate); i++) candidate = $"{s}_{i}";
         return candidate;
     }
 

@@ -29,6 +29,19 @@ public sealed class PassTests
     }
 
     [Fact]
+    public void Layout_OutputNamedLikeAnInnerNode_RenamesTheInnerNode()
+    {
+        // A linear named "qkv" whose biased result is returned as "qkv": the inner node must move aside.
+        var b = new GraphBuilder("names");
+        var x = b.Input("x", 64, 64);
+        var w = b.Const("w", new Shape(64, 64), new float[64 * 64]);
+        var bias = b.Const("bias", new Shape(64), new float[64]);
+        b.Output("qkv", b.Linear(x, w, bias, "qkv"));
+        var p = OrionCompiler.Compile(b.Graph);
+        Assert.Equal("qkv", Assert.Single(p.Manifest.Outputs).Name);
+    }
+
+    [Fact]
     public void Legalize_LinearAndGelu_BecomeConvAndTanh()
     {
         var text = Dump(LinearGelu(), "legalize");
