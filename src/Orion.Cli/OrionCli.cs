@@ -18,6 +18,7 @@ public static class OrionCli
         root.Subcommands.Add(CompileCommand.Create(stdout));
         root.Subcommands.Add(MilCommand.Create(stdout, stderr));
         root.Subcommands.Add(DoctorCommand.Create(stdout));
+        root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
         root.Subcommands.Add(BenchCli.Create(stdout));
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
