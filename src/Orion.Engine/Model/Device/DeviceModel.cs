@@ -47,6 +47,7 @@ public sealed partial class DeviceModel : IDisposable
             Dispose();
             throw;
         }
+        if (lora is not null) SetAdapter(null);
     }
 
     public ModelParameters Parameters { get; }
