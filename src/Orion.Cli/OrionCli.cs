@@ -19,6 +19,9 @@ public static class OrionCli
         root.Subcommands.Add(MilCommand.Create(stdout, stderr));
         root.Subcommands.Add(DoctorCommand.Create(stdout));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EvalCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CheckpointCommand.Create(stdout));
         root.Subcommands.Add(BenchCli.Create(stdout));
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
