@@ -17,7 +17,10 @@ public sealed partial class BenchCatalog
         .Register("compile-12x768", DeltaVsCompileBench.Compile)
         .Register("delta-vs-compile", DeltaVsCompileBench.Patch)
         .Register("conv-768", ConvBench.Run)
-        .Register("fp16-convert", Fp16ConvertBench.Run);
+        .Register("fp16-convert", Fp16ConvertBench.Run)
+        .Register("gemm-dw", ModelBenches.GemmDw)
+        .Register("forward-gpt2-124m", ModelBenches.ForwardGpt2_124m)
+        .Register("train-gpt2-small", ModelBenches.TrainGpt2Small);
 
     /// <summary>Adds a benchmark; names are lower-case letters, digits and '-', and unique. Returns this for chaining.</summary>
     public BenchCatalog Register(string name, Func<BenchContext, BenchResult> factory)
