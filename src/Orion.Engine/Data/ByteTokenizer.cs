@@ -4,9 +4,11 @@ using System.Text;
 
 namespace Orion.Engine.Data;
 
-public sealed class ByteTokenizer
+public sealed class ByteTokenizer : ITokenizer
 {
     public const int VocabSize = 256;
+
+    int ITokenizer.VocabSize => VocabSize;
 
     public static ByteTokenizer Instance { get; } = new();
 
