@@ -33,7 +33,7 @@ internal static class EvalCommand
         var ck = LoadedCheckpoint.Load(checkpointPath);
         int t = seq ?? ck.Config.MaxSeq;
         if (t <= 0 || t > ck.Config.MaxSeq) throw new CliUsageException($"--seq {t}: expected 1..{ck.Config.MaxSeq} (model '{ck.Config.Name}' context)");
-        var source = DataSource.Load(dataSpec, Tokenizers.Open(tokenizer ?? ck.Tokenizer).Encode);
+        var source = DataSource.Load(dataSpec, text => Tokenizers.Open(tokenizer ?? ck.Tokenizer).Encode(text)); // shards need no tokenizer
         var windows = BatchSampler.Sequential(source.Tokens, batch, t, batches).ToList();
         if (windows.Count == 0)
             throw new CliUsageException($"--data {dataSpec} has {source.Tokens.Length:N0} tokens, too few for one batch of {batch} x {t} (+1); use a smaller --batch or --seq");
