@@ -157,7 +157,21 @@ public sealed class CompileCommandTests
 
         var r = Cli.Run("compile", "--model", "gpt9", "--out", tmp.Root);
 
-        Cli.AssertUserError(r, "'gpt9'", "attention", "layernorm", "rmsnorm", "gelu-ffn", "swiglu-ffn", "composites");
+        Cli.AssertUserError(r, "'gpt9'", "gpt2-tiny", "stories-110m", "attention", "layernorm", "rmsnorm", "gelu-ffn", "swiglu-ffn", "composites");
+    }
+
+    [Fact]
+    public void Compile_ModelPreset_FourProgramsPerLayerThatMilRunExecutes()
+    {
+        using var tmp = new TempDir();
+        var r = Cli.Ok("compile", "--model", "stories-tiny", "--out", tmp.Root);
+        var dirs = Directory.GetDirectories(tmp.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(8, dirs.Length);
+        Assert.Contains("stories-tiny-l1-bwd-attn", dirs);
+        Assert.Contains("compiled stories-tiny-l0-fwd-attn for m4", r.Out, StringComparison.Ordinal);
+        var x = TestData.WriteNpy(tmp.At("x.npy"), [1, 64, 1, 64]);
+        var run = Cli.Ok("mil", "run", "--program", tmp.At("stories-tiny-l0-fwd-ffn"), "--input", "x=" + x, "--out", tmp.At("o"));
+        foreach (var o in new[] { "g", "h", "ln", "u", "y" }) Assert.True(File.Exists(Path.Combine(tmp.At("o"), o + ".npy")), o);
     }
 
     [Fact]
