@@ -14,14 +14,14 @@ internal static class TrainCommand
         var model = new Option<string>("--model") { Description = "gpt2-tiny (default), gpt2-small, gpt2-124m, stories-tiny or stories-110m" };
         var data = new Option<string>("--data") { Description = "builtin (default), an llm.c .bin shard, a folder of shards, or a text file" };
         var tokenizer = new Option<string>("--tokenizer") { Description = "how text data becomes tokens: byte (default), gpt2:DIR (vocab.json + merges.txt) or llama2c:FILE (tokenizer.bin)" };
-        var steps = new Option<int?>("--steps") { Description = "steps to train in all (default 200); a larger value continues a finished run" };
+        var steps = new Option<int?>("--steps") { Description = "steps to train in all (default 1000); a larger value continues a finished run" };
         var batch = new Option<int?>("--batch") { Description = "sequences per step (default 4)" };
         var seq = new Option<int?>("--seq") { Description = "tokens per sequence (default: the model's context)" };
         var workers = new Option<int>("--workers") { Description = "workers in this process (1 until the cluster arrives)", DefaultValueFactory = _ => 1 };
         var device = DeviceOption.Create("auto");
         var runDir = new Option<string>("--run-dir") { Description = "run directory (default runs/<run-id>); re-running with the same one resumes" };
         var seed = new Option<ulong?>("--seed") { Description = "seed of weights and batches (default 1337)" };
-        var every = new Option<int?>("--checkpoint-every") { Description = "checkpoint every K steps (default 50; 0 = only at the end)" };
+        var every = new Option<int?>("--checkpoint-every") { Description = "checkpoint every K steps (default 250; 0 = only at the end)" };
         var lr = new Option<float?>("--lr") { Description = "peak learning rate (default 0.003), warmup then cosine decay" };
         var train = new Command("train", "train a model on one device; resumes from the run directory's newest checkpoint")
             { model, data, tokenizer, steps, batch, seq, workers, device, runDir, seed, every, lr };

@@ -3,7 +3,7 @@ namespace Orion.Engine.Model.Training;
 
 public sealed record TrainingOptions
 {
-    public int Steps { get; init; } = 200;
+    public int Steps { get; init; } = 1000;
     public int Batch { get; init; } = 4;
     /// <summary>Sequence length; 0 means the model's context.</summary>
     public int Seq { get; init; }
@@ -22,7 +22,7 @@ public sealed record TrainingOptions
     /// <summary>Dynamic loss scaling for fp16 activations on the device: start, growth after this many clean steps.</summary>
     public float InitialLossScale { get; init; } = 4096f;
     public int LossScaleGrowthInterval { get; init; } = 100;
-    public int CheckpointEvery { get; init; } = 50;
+    public int CheckpointEvery { get; init; } = 250;
 
     public TrainingOptions Validate()
     {
