@@ -4,6 +4,26 @@ namespace Orion.Engine.Model.Import;
 
 internal static class ImportChecks
 {
+    /// <summary>Opens <paramref name="path"/> for one sequential pass and imports it (the importers' Read).</summary>
+    public static ImportedModel ReadFile(string path, string what, string missingHint, Func<Stream, string, ImportedModel> import)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{what} '{path}' does not exist ({missingHint})", path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return import(stream, path);
+    }
+
+    /// <summary>Imports a checkpoint held in memory (the importers' Parse); <paramref name="name"/> names it in errors.</summary>
+    public static unsafe ImportedModel ParseBytes(ReadOnlySpan<byte> bytes, string name, Func<Stream, string, ImportedModel> import)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        fixed (byte* p = bytes)
+        {
+            using var stream = new UnmanagedMemoryStream(p, bytes.Length);
+            return import(stream, name);
+        }
+    }
+
     public static void Positive(string name, string field, int value, string format)
     {
         if (value <= 0)

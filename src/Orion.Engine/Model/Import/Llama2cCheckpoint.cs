@@ -15,25 +15,10 @@ public static class Llama2cCheckpoint
     private const int VersionedExportMagic = 0x616b3432;
     private const string Format = "a llama2.c checkpoint";
 
-    public static ImportedModel Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"llama2.c checkpoint '{path}' does not exist (expected a legacy .bin such as stories110M.bin: 7 int32 header, then fp32 weights)", path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Import(stream, path);
-    }
+    public static ImportedModel Read(string path) => ImportChecks.ReadFile(path, "llama2.c checkpoint", "expected a legacy .bin such as stories110M.bin: 7 int32 header, then fp32 weights", Import);
 
     /// <summary>Imports a checkpoint held in memory; <paramref name="name"/> is used in error messages and the source.</summary>
-    public static unsafe ImportedModel Parse(ReadOnlySpan<byte> bytes, string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        fixed (byte* p = bytes)
-        {
-            using var stream = new UnmanagedMemoryStream(p, bytes.Length);
-            return Import(stream, name);
-        }
-    }
+    public static ImportedModel Parse(ReadOnlySpan<byte> bytes, string name) => ImportChecks.ParseBytes(bytes, name, Import);
 
     private static ImportedModel Import(Stream stream, string name)
     {

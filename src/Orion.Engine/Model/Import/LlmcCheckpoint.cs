@@ -16,25 +16,10 @@ public static class LlmcCheckpoint
 
     private const string Format = "an llm.c GPT-2 checkpoint";
 
-    public static ImportedModel Read(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"llm.c checkpoint '{path}' does not exist (expected a GPT-2 .bin such as gpt2_124M.bin: 1 KiB header with magic {Magic}, then fp32 or bf16 parameters)", path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Import(stream, path);
-    }
+    public static ImportedModel Read(string path) => ImportChecks.ReadFile(path, "llm.c checkpoint", $"expected a GPT-2 .bin such as gpt2_124M.bin: 1 KiB header with magic {Magic}, then fp32 or bf16 parameters", Import);
 
     /// <summary>Imports a checkpoint held in memory; <paramref name="name"/> is used in error messages and the source.</summary>
-    public static unsafe ImportedModel Parse(ReadOnlySpan<byte> bytes, string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        fixed (byte* p = bytes)
-        {
-            using var stream = new UnmanagedMemoryStream(p, bytes.Length);
-            return Import(stream, name);
-        }
-    }
+    public static ImportedModel Parse(ReadOnlySpan<byte> bytes, string name) => ImportChecks.ParseBytes(bytes, name, Import);
 
     private static ImportedModel Import(Stream stream, string name)
     {
