@@ -23,12 +23,14 @@ public static class ModelBenches
         return 6 * matmulParams + 12.0 * c.Layers * seq * c.Channels;
     }
 
-    public static BenchResult TrainGpt2Small(BenchContext ctx)
+    public static BenchResult TrainGpt2Small(BenchContext ctx) => Train(ctx, ModelConfig.Preset("gpt2-small"), 4, 256, "train-gpt2-small");
+
+    /// <summary>One training step of <paramref name="config"/> per run (tests use a tiny model).</summary>
+    public static BenchResult Train(BenchContext ctx, ModelConfig config, int batch, int seq, string name)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        const string name = "train-gpt2-small";
-        var config = ModelConfig.Preset("gpt2-small");
-        var options = new TrainingOptions { Steps = int.MaxValue, Batch = 4, Seq = 256, WarmupSteps = 1 };
+        ArgumentNullException.ThrowIfNull(config);
+        var options = new TrainingOptions { Steps = int.MaxValue, Batch = batch, Seq = seq, WarmupSteps = 1 };
         var state = TrainingState.Fresh(config, options);
         using var device = new EmulatedAneDevice(new EmulatedDeviceOptions { Budget = new CompileBudget(CompileBudget.DefaultLimit) });
         using var trainer = new Trainer(device, state, options, BuiltinCorpus.Tokens(2000));

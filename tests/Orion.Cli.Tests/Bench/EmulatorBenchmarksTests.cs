@@ -72,4 +72,29 @@ public sealed class EmulatorBenchmarksTests
         foreach (var name in new[] { "compile-12x768", "delta-vs-compile", "conv-768", "fp16-convert" })
             Assert.Contains(name, BenchCatalog.Default.Names);
     }
+
+    [Fact]
+    public void Train_TinyModel_ChecksTheFirstLossAndLineHasTokensPerSecondAndPeakFraction()
+    {
+        var r = ModelBenches.Train(Context(), Orion.Engine.Model.ModelConfig.Preset("gpt2-tiny"), 1, 64, "train-tiny");
+        Assert.False(r.Failed, r.Error);
+        Assert.Equal("tok/s", r.RateUnit);
+        Assert.Matches(@"^bench train-tiny median=\S+ min=\S+ rate=\S+tok/s peak-fraction=\S+$", r.FormatLine());
+    }
+
+    [Fact]
+    public void GemmDw_PassesItsReferenceCheckAndLineHasPeakFraction()
+    {
+        var r = ModelBenches.GemmDw(Context());
+        Assert.False(r.Failed, r.Error);
+        Assert.Equal("GFLOP/s", r.RateUnit);
+        Assert.NotNull(r.PeakFraction);
+    }
+
+    [Fact]
+    public void TrainingFlopsPerToken_Gpt2_124m_IsSixPerWeightPlusAttention()
+    {
+        // 124,439,808 parameters less the 786,432 position embeddings, plus 12 * 12 layers * 1024 * 768.
+        Assert.Equal(6.0 * 123_653_376 + 12.0 * 12 * 1024 * 768, ModelBenches.TrainingFlopsPerToken(Orion.Engine.Model.ModelConfig.Preset("gpt2-124m"), 1024));
+    }
 }
