@@ -18,6 +18,15 @@ public sealed class DeviceModelTests
         return new Batch(tokens[..^1], tokens[1..], batch, seq);
     }
 
+    /// <summary>fp16 tolerance for logits: within 2% of the largest reference logit (plus 1e-3).</summary>
+    internal static void AssertLogitsClose(double[] want, float[] got, string what)
+    {
+        Assert.Equal(want.Length, got.Length);
+        double maxErr = 0, maxRef = 0;
+        for (int i = 0; i < want.Length; i++) { maxErr = Math.Max(maxErr, Math.Abs(got[i] - want[i])); maxRef = Math.Max(maxRef, Math.Abs(want[i])); }
+        Assert.True(maxErr <= 0.02 * maxRef + 1e-3, $"max |{what} - float64 reference| = {maxErr:G4}, max |reference| = {maxRef:G4}");
+    }
+
     [Theory]
     [InlineData("gpt2-tiny")]
     [InlineData("stories-tiny")]
@@ -46,9 +55,7 @@ public sealed class DeviceModelTests
         using var model = new DeviceModel(device, p, 2, 64, training: false);
         var got = model.Logits(batch.Inputs);
         var want = ReferenceModel.Logits(p, batch.Inputs, 2, 64);
-        double maxErr = 0, maxRef = 0;
-        for (int i = 0; i < want.Length; i++) { maxErr = Math.Max(maxErr, Math.Abs(got[i] - want[i])); maxRef = Math.Max(maxRef, Math.Abs(want[i])); }
-        Assert.True(maxErr <= 0.02 * maxRef + 1e-3, $"max |device - reference| = {maxErr:G4}, max |reference| = {maxRef:G4}");
+        AssertLogitsClose(want, got, "device");
     }
 
     [Theory]

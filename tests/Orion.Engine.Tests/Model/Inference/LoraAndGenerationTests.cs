@@ -15,14 +15,6 @@ public sealed class LoraAndGenerationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static double MaxError(float[] got, double[] want, out double maxRef)
-    {
-        double e = 0;
-        maxRef = 0;
-        for (int i = 0; i < want.Length; i++) { e = Math.Max(e, Math.Abs(got[i] - want[i])); maxRef = Math.Max(maxRef, Math.Abs(want[i])); }
-        return e;
-    }
-
     [Theory]
     [InlineData("gpt2-tiny")]
     [InlineData("stories-tiny")]
@@ -46,9 +38,7 @@ public sealed class LoraAndGenerationTests : IDisposable
         Assert.False(baseLogits.AsSpan().SequenceEqual(withFirst), "the adapter did not change the outputs");
         foreach (var (adapter, got) in new[] { (first, withFirst), (second, withSecond) })
         {
-            var want = ReferenceModel.Logits(adapter.Merge(p), tokens, 1, 64);
-            double err = MaxError(got, want, out var maxRef);
-            Assert.True(err <= 0.02 * maxRef + 1e-3, $"max |adapter as inputs - merged weights| = {err:G4} (max |logit| {maxRef:G4})");
+            DeviceModelTests.AssertLogitsClose(ReferenceModel.Logits(adapter.Merge(p), tokens, 1, 64), got, "adapter as inputs vs merged weights");
         }
         model.SetAdapter(null);
         Assert.True(model.Logits(tokens).AsSpan().SequenceEqual(baseLogits), "removing the adapter did not restore the base model");
