@@ -13,6 +13,8 @@ public sealed record DeviceRequest
     public CompileBudget? Budget { get; init; }
     public DeltaPatchMode DeltaPatch { get; init; } = DeltaPatchMode.InPlace;
     public TextWriter? Trace { get; init; }
+    /// <summary>The emulated device's OS build (its program-cache key); null: ORION_OS_BUILD, else the host's.</summary>
+    public string? OsBuild { get; init; }
 }
 
 public static class AneDevices
@@ -23,7 +25,7 @@ public static class AneDevices
         ArgumentNullException.ThrowIfNull(request);
         decision = DeviceSelection.Decide(request.Choice, host ?? HostFacts.Current());
         if (decision.Kind == DeviceKind.Emulated)
-            return new EmulatedAneDevice(new EmulatedDeviceOptions { Profile = request.Profile ?? ChipProfile.Default, Budget = request.Budget, Trace = request.Trace });
+            return new EmulatedAneDevice(new EmulatedDeviceOptions { Profile = request.Profile ?? ChipProfile.Default, Budget = request.Budget, Trace = request.Trace, OsBuild = request.OsBuild });
         if (!OperatingSystem.IsMacOS())
             throw new DeviceUnavailableException("the Apple Neural Engine device runs only on macOS");
         return AppleNeuralEngineDevice.Open(new AppleDeviceOptions { Profile = request.Profile, Budget = request.Budget, DeltaPatch = request.DeltaPatch });

@@ -36,6 +36,7 @@ public static class Checkpoint
         var modelBytes = SafeTensors.Serialize(model, ModelMetadata(state.Config));
         var optimizerBytes = SafeTensors.Serialize(optimizer);
         AtomicFile.WriteAllBytes(Path.Combine(temp, ModelFile), modelBytes);
+        Diagnostics.CrashPoints.Hit("checkpoint-write"); // kill -9 tests: half a checkpoint on disk
         AtomicFile.WriteAllBytes(Path.Combine(temp, OptimizerFile), optimizerBytes);
         var manifest = new CheckpointManifest
         {

@@ -17,7 +17,8 @@ public sealed partial class DeviceModel : IDisposable
     private readonly Dictionary<(int Rows, int Slot), Matrix> _scratch = [];
 
     /// <param name="training">Compile the backward-data programs too (forward-only models compile half as many).</param>
-    public DeviceModel(IAneDevice device, ModelParameters parameters, int batch, int seq, bool training = true, LoraShape? lora = null)
+    /// <param name="cache">The persistent program cache, when programs may come from it (a cluster worker's).</param>
+    public DeviceModel(IAneDevice device, ModelParameters parameters, int batch, int seq, bool training = true, LoraShape? lora = null, ProgramCache? cache = null)
     {
         _device = device ?? throw new ArgumentNullException(nameof(device));
         Parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
@@ -39,7 +40,7 @@ public sealed partial class DeviceModel : IDisposable
                 _acts[l] = [];
                 _programs[l] = new DeviceProgram[4];
                 foreach (var k in kinds)
-                    _programs[l][(int)k] = DeviceProgram.Compile(device, parameters, k, l, seq, k == ProgramKind.ForwardAttention ? lora : null);
+                    _programs[l][(int)k] = DeviceProgram.Compile(device, parameters, k, l, seq, k == ProgramKind.ForwardAttention ? lora : null, cache);
             }
         }
         catch
@@ -52,7 +53,7 @@ public sealed partial class DeviceModel : IDisposable
 
     public ModelParameters Parameters { get; }
     public ModelConfig Config => Parameters.Config;
-    public int Batch { get; }
+    public int Batch { get; private set; }
     public int Seq { get; }
     public bool Training { get; }
     public LoraShape? Lora { get; }
@@ -107,6 +108,7 @@ public sealed partial class DeviceModel : IDisposable
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(grads);
         if (!Training) throw new InvalidOperationException("this model was compiled for inference; it has no backward programs");
+        Resize(batch.BatchSize, batch.Seq);
         CheckBatch(batch.Inputs, batch.Targets);
         Array.Clear(grads.Data);
         var x = Forward(batch.Inputs);
@@ -117,6 +119,18 @@ public sealed partial class DeviceModel : IDisposable
         }
         EmbeddingBackward(batch.Inputs, dx, grads);
         return loss;
+    }
+
+    // Programs run one sequence at a time, so only the host buffers depend on the batch size: a cluster worker computes
+    // shards of different sizes (a reassigned shard, an uneven split) with the same compiled programs.
+    private void Resize(int batch, int seq)
+    {
+        if (seq != Seq) throw new ArgumentException($"the batch has sequences of {seq} tokens, but the programs were compiled for {Seq}", nameof(seq));
+        if (batch == Batch) return;
+        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be positive");
+        Batch = batch;
+        _scratch.Clear();
+        foreach (var acts in _acts) acts.Clear();
     }
 
     /// <summary>Mean cross-entropy of a batch (forward only).</summary>

@@ -16,7 +16,7 @@ public sealed class DeviceProgram : IDisposable
     private readonly string _milText;
     private IReadOnlyDictionary<string, byte[]> _weights;
 
-    private DeviceProgram(IAneDevice device, CompilerOptions options, ProgramKind kind, int layer, int seq, LoraShape? lora, CompiledProgram compiled)
+    private DeviceProgram(IAneDevice device, CompilerOptions options, ProgramKind kind, int layer, int seq, LoraShape? lora, CompiledProgram compiled, ProgramCache? cache)
     {
         _device = device;
         _options = options;
@@ -26,10 +26,17 @@ public sealed class DeviceProgram : IDisposable
         Lora = lora;
         _milText = compiled.MilText;
         _weights = compiled.Weights;
-        Program = device.Compile(compiled.ToSource());
+        if (cache is null) Program = device.Compile(compiled.ToSource());
+        else
+        {
+            var found = cache.GetOrCompile(device, compiled.ToSource());
+            (Program, CacheOutcome) = (found.Program, found.Outcome);
+        }
         try
         {
             device.Load(Program);
+            // A cached program carries whatever weights it was saved with: bring every file up to these parameters.
+            if (CacheOutcome == Ane.CacheOutcome.Hit) device.PatchWeights(Program, compiled.Weights);
             _session = new AneSession(device, Program);
         }
         catch
@@ -47,6 +54,9 @@ public sealed class DeviceProgram : IDisposable
     public LoraShape? Lora { get; }
     public AneProgram Program { get; }
 
+    /// <summary>How the program was obtained from the program cache; null when compiled without one.</summary>
+    public CacheOutcome? CacheOutcome { get; }
+
     /// <summary>Weight files rewritten by patches so far (unchanged files are skipped).</summary>
     public long PatchedFiles { get; private set; }
 
@@ -54,13 +64,14 @@ public sealed class DeviceProgram : IDisposable
         // Every parameter must live in a weight file (an inlined one could not be patched): the smallest is C long.
         new() { Profile = device.Profile, InlineConstantLimit = Math.Min(64, config.Channels) };
 
-    public static DeviceProgram Compile(IAneDevice device, ModelParameters p, ProgramKind kind, int layer, int seq, LoraShape? lora = null)
+    /// <param name="cache">When given, the program comes from the persistent program cache (compiled only on a miss).</param>
+    public static DeviceProgram Compile(IAneDevice device, ModelParameters p, ProgramKind kind, int layer, int seq, LoraShape? lora = null, ProgramCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(p);
         var options = OptionsFor(device, p.Config);
         var compiled = OrionCompiler.Compile(LayerPrograms.Build(p, kind, layer, seq, lora), options);
-        return new DeviceProgram(device, options, kind, layer, seq, lora, compiled);
+        return new DeviceProgram(device, options, kind, layer, seq, lora, compiled, cache);
     }
 
     /// <summary>Brings the program's baked weights up to <paramref name="p"/> without a device compile.</summary>

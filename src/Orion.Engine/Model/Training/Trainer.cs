@@ -47,21 +47,10 @@ public sealed class Trainer : IDisposable
         var batch = _sampler.Next();
         float scale = State.Scaler.Scale;
         double loss = _model.ForwardBackward(batch, _grads, scale);
-        double norm = AdamW.GlobalNorm(_grads.Data) / scale;
-        bool finite = double.IsFinite(norm) && double.IsFinite(loss);
-        float lr = Options.LearningRateAt(step);
-        int patched = 0;
-        if (finite)
-        {
-            float clip = Options.GradClip > 0 && norm > Options.GradClip ? (float)(Options.GradClip / norm) : 1f;
-            State.Updates++;
-            AdamW.Step(State.Parameters, _grads, State.M, State.V, State.Updates, lr, clip / scale, Options);
-            patched = _model.PatchWeights();
-        }
-        State.Scaler = State.Scaler.After(finite, Options.LossScaleGrowthInterval);
-        State.Step = step;
+        var outcome = OptimizerStep.Apply(State, _grads, loss, step, Options);
+        int patched = outcome.Skipped ? 0 : _model.PatchWeights();
         State.Sampler = _sampler.State;
-        return new StepResult(step, (float)loss, lr, (long)batch.BatchSize * batch.Seq, clock.Elapsed.TotalMilliseconds, !finite, scale, norm, patched);
+        return new StepResult(step, (float)loss, outcome.LearningRate, (long)batch.BatchSize * batch.Seq, clock.Elapsed.TotalMilliseconds, outcome.Skipped, scale, outcome.GradNorm, patched);
     }
 
     public void Dispose() => _model.Dispose();

@@ -16,6 +16,16 @@ public sealed record TrainingRequest
     public ulong? Seed { get; init; }
     public float? LearningRate { get; init; }
     public int? CheckpointEvery { get; init; }
+    // The rest of the hyperparameters (from a HOCON file's orion.training section; no flags of their own).
+    public int? WarmupSteps { get; init; }
+    public float? MinLrFraction { get; init; }
+    public float? WeightDecay { get; init; }
+    public float? Beta1 { get; init; }
+    public float? Beta2 { get; init; }
+    public float? Epsilon { get; init; }
+    public float? GradClip { get; init; }
+    public float? InitialLossScale { get; init; }
+    public int? LossScaleGrowthInterval { get; init; }
 
     public TrainingOptions ApplyTo(TrainingOptions o) => o with
     {
@@ -25,6 +35,15 @@ public sealed record TrainingRequest
         Seed = Seed ?? o.Seed,
         LearningRate = LearningRate ?? o.LearningRate,
         CheckpointEvery = CheckpointEvery ?? o.CheckpointEvery,
+        WarmupSteps = WarmupSteps ?? o.WarmupSteps,
+        MinLrFraction = MinLrFraction ?? o.MinLrFraction,
+        WeightDecay = WeightDecay ?? o.WeightDecay,
+        Beta1 = Beta1 ?? o.Beta1,
+        Beta2 = Beta2 ?? o.Beta2,
+        Epsilon = Epsilon ?? o.Epsilon,
+        GradClip = GradClip ?? o.GradClip,
+        InitialLossScale = InitialLossScale ?? o.InitialLossScale,
+        LossScaleGrowthInterval = LossScaleGrowthInterval ?? o.LossScaleGrowthInterval,
     };
 
     /// <summary>Every flag given that disagrees with the run being resumed, as "--flag given (run has saved)".</summary>
@@ -39,6 +58,15 @@ public sealed record TrainingRequest
         Check("--seq", Seq, saved.Seq);
         Check("--seed", Seed, saved.Seed);
         Check("--lr", LearningRate, saved.LearningRate);
+        Check("warmup-steps", WarmupSteps, saved.WarmupSteps);
+        Check("min-lr-fraction", MinLrFraction, saved.MinLrFraction);
+        Check("weight-decay", WeightDecay, saved.WeightDecay);
+        Check("beta1", Beta1, saved.Beta1);
+        Check("beta2", Beta2, saved.Beta2);
+        Check("adam-epsilon", Epsilon, saved.Epsilon);
+        Check("grad-clip", GradClip, saved.GradClip);
+        Check("initial-loss-scale", InitialLossScale, saved.InitialLossScale);
+        Check("loss-scale-growth-interval", LossScaleGrowthInterval, saved.LossScaleGrowthInterval);
         return c;
     }
 }

@@ -1,0 +1,98 @@
+// Binding shared by `orion train`, `orion coordinator` and `orion worker`: flags over the --config file over the
+// defaults (hocon/reference.conf), the journal spec, the device and program cache of a worker, and running a
+// coordinator to completion with its outcome turned into an exit code.
+using System.CommandLine;
+using Orion.Actors.Persistence;
+using Orion.Coordinator;
+using Orion.Engine.Ane;
+using Orion.Engine.Model.Training;
+using Orion.Worker;
+
+namespace Orion.Cli.Commands;
+
+internal sealed record BoundRun(string RunDir, string RunId, TrainingRequest Request, string Journal, int Workers, int MinWorkers, TimeSpan ShardTimeout, ClusterConfig Config);
+
+internal static class ClusterOptions
+{
+    public static Option<string> CacheDirOption() => new("--cache-dir") { Description = "the program cache (default $ORION_CACHE_DIR or ~/.cache/orion/programs), keyed by chip + OS build" };
+
+    public static BoundRun Bind(ParseResult r, TrainingFlags f, string? defaultRunDir)
+    {
+        var config = ClusterConfig.Load(r.GetValue(f.Config));
+        var t = config.Training;
+        var request = new TrainingRequest
+        {
+            Model = r.GetValue(f.Model) ?? t.Model, Data = r.GetValue(f.Data) ?? t.Data, Tokenizer = r.GetValue(f.Tokenizer) ?? t.Tokenizer,
+            Steps = r.GetValue(f.Steps) ?? t.Steps, Batch = r.GetValue(f.Batch) ?? t.Batch, Seq = r.GetValue(f.Seq) ?? t.Seq,
+            Seed = r.GetValue(f.Seed) ?? t.Seed, LearningRate = r.GetValue(f.LearningRate) ?? t.LearningRate, CheckpointEvery = r.GetValue(f.CheckpointEvery) ?? t.CheckpointEvery,
+        };
+        var runDir = r.GetValue(f.RunDir) ?? config.RunDir ?? defaultRunDir
+            ?? throw new CliUsageException("--run-dir is required: the coordinator keeps its journal, steps.jsonl and checkpoints there");
+        CommandChecks.OutputFolder(runDir, "--run-dir");
+        int workers = r.GetValue(f.Workers) ?? config.Workers ?? 1;
+        if (workers <= 0) throw new CliUsageException($"--workers {workers}: expected 1 or more");
+        var journal = r.GetValue(f.Journal) ?? config.Journal ?? "sqlite:" + Path.Combine(runDir, "journal.db");
+        var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
+        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? TimeSpan.FromMinutes(10), config);
+    }
+
+    public static DeviceChoice Device(string? flag, ClusterConfig config) => DeviceSelection.Parse(flag ?? config.Device ?? "auto");
+
+    public static string CacheDir(string? flag, ClusterConfig config)
+    {
+        var dir = flag ?? config.CacheDir ?? Environment.GetEnvironmentVariable("ORION_CACHE_DIR");
+        if (string.IsNullOrWhiteSpace(dir))
+            dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "orion", "programs");
+        CommandChecks.OutputFolder(dir, "--cache-dir");
+        return dir;
+    }
+
+    /// <summary>A worker with its own device (its own compile budget, as its own Mac or process would have) and cache view.</summary>
+    public static WorkerOptions Worker(string name, DeviceChoice choice, string cacheDir, TextWriter stderr) => new()
+    {
+        Name = name,
+        OpenDevice = () => DeviceOption.Open(new DeviceRequest { Choice = choice, Budget = new CompileBudget(CompileBudget.DefaultLimit) }, stderr),
+        Cache = new ProgramCache(cacheDir),
+    };
+
+    /// <summary>Opens the journal, runs the coordinator with the given workers, prints progress; 0 when the run completed.</summary>
+    public static int RunCoordinator(BoundRun run, TextWriter stdout, Func<CoordinatorSettings, CancellationToken, Task<TrainingState>> host, StatusBoard? board = null)
+    {
+        Directory.CreateDirectory(run.RunDir);
+        var journal = Journals.OpenAsync(run.Journal).GetAwaiter().GetResult();
+        try
+        {
+            var settings = new CoordinatorSettings
+            {
+                RunDir = run.RunDir,
+                RunId = run.RunId,
+                Request = run.Request,
+                Journal = journal,
+                Shards = run.Workers,
+                MinWorkers = run.MinWorkers,
+                ShardTimeout = run.ShardTimeout,
+                Encoder = spec => Tokenizers.Open(spec).Encode,
+                Note = s => { lock (stdout) stdout.WriteLine(s); },
+                Progress = (s, o) => { lock (stdout) stdout.WriteLine(TrainingFlags.FormatStep(s, o)); },
+                Status = board ?? new StatusBoard(),
+            };
+            using var stop = new CancellationTokenSource();
+            void OnCancel(object? _, ConsoleCancelEventArgs e) { e.Cancel = true; stop.Cancel(); }
+            Console.CancelKeyPress += OnCancel;
+            try
+            {
+                var state = host(settings, stop.Token).GetAwaiter().GetResult();
+                stdout.WriteLine($"run directory {run.RunDir}: step {state.Step}");
+                return 0;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
+            }
+        }
+        finally
+        {
+            journal.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

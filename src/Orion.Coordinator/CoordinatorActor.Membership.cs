@@ -1,0 +1,86 @@
+// Membership (architecture.md, Cluster): workers join (star), get the current weights and compile or hit their cache;
+// a lost worker's shards are reassigned for the step in flight; a returning worker rejoins at the next step. Every
+// change is journaled, and the status board is republished after each message.
+using Orion.Coordinator.Journal;
+using Orion.Worker.Protocol;
+
+namespace Orion.Coordinator;
+
+public sealed partial class CoordinatorActor
+{
+    private float? _lastLoss;
+    private double _tokensPerSecond;
+    private string _phase = "starting";
+
+    private WorkerSlot? Slot(string name) => _workers.Find(w => w.Name == name);
+
+    private async Task OnJoinedAsync(WorkerJoined j)
+    {
+        if (Slot(j.Worker) is not null) await OnLeftAsync(j.Worker, "replaced by a new connection under the same name").ConfigureAwait(false);
+        var slot = new WorkerSlot(j.Worker, j.Ref, j.Address, _nextRank++, j.BytesExchanged);
+        _workers.Add(slot);
+        await AppendAsync(new MembershipChanged(j.Worker, Joined: true, j.Address)).ConfigureAwait(false);
+        settings.Note($"worker {j.Worker} joined from {j.Address}");
+        Prepare(slot);
+    }
+
+    private void Prepare(WorkerSlot slot)
+    {
+        slot.State = WorkerState.Preparing;
+        slot.WeightsStep = _state.Step;
+        slot.Ref.Tell(new PrepareRun(settings.RunId, _state.Config, _seq, _state.Step, (float[])_state.Parameters.Data.Clone()));
+    }
+
+    private void OnReady(WorkerReady r)
+    {
+        if (r.RunId != settings.RunId || Slot(r.Worker) is not { } slot) return;
+        slot.Stats = r.Stats;
+        slot.State = WorkerState.Ready;
+        AssignPending();
+    }
+
+    private async Task OnWorkerFailedAsync(WorkerFailed f)
+    {
+        if (Slot(f.Worker) is not { } slot) return;
+        _degraded++;
+        slot.Failures++;
+        if (slot.Failures >= settings.MaxShardAttempts)
+        {
+            await OnLeftAsync(f.Worker, $"failed {slot.Failures} times, last: {f.Error}", dismiss: true).ConfigureAwait(false);
+            return;
+        }
+        settings.Note($"worker {f.Worker} failed to prepare: {f.Error}; asking again");
+        Prepare(slot);
+    }
+
+    private async Task OnLeftAsync(string name, string reason, bool dismiss = false)
+    {
+        if (Slot(name) is not { } slot) return;
+        _workers.Remove(slot);
+        if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}"));
+        await AppendAsync(new MembershipChanged(name, Joined: false, reason)).ConfigureAwait(false);
+        settings.Note($"worker {name} left: {reason}");
+        if (_inFlight is { } f)
+            for (int k = 0; k < f.Shards.Length; k++)
+                if (f.Gradients[k] is null && f.AssignedTo[k] == name) Assign(k);
+    }
+
+    private async Task OnDeviceChangedAsync(DeviceFingerprintChanged d)
+    {
+        if (Slot(d.Worker) is { } slot) slot.Stats = d.Stats;
+        _degraded++;
+        await AppendAsync(new DeviceChanged(d.Worker, d.Old, d.New)).ConfigureAwait(false);
+        settings.Note($"worker {d.Worker}: device changed ({d.Old} -> {d.New}); its programs were invalidated and recompiled");
+    }
+
+    private void Publish(string? phase)
+    {
+        if (phase is not null) _phase = phase;
+        else if (_finished) _phase = "complete";
+        else if (_inFlight is not null) _phase = _replay.Count > 0 ? "replaying" : "training";
+        else if (_workers.All(w => w.State != WorkerState.Ready)) _phase = "waiting for workers";
+        settings.Status.Publish(new ClusterStatus(settings.RunId, _phase, _state.Config.Name, _state.Step, _options.Steps, _lastLoss, _tokensPerSecond,
+            _shards, _replay.Count, _degraded,
+            _workers.Select(w => new WorkerStatus(w.Name, w.Address, w.State.ToString().ToLowerInvariant(), w.WeightsStep, w.ShardsComputed, w.Stats, w.BytesExchanged)).ToList()));
+    }
+}

@@ -1,0 +1,160 @@
+// The step cycle: announce (draw the batch, split into shards, assign to ready workers), collect, commit (sum in shard
+// order, AdamW, journal StepCommitted, log, checkpoint), broadcast the weights — or, while replaying, verify the
+// recomputed loss against the journal instead of appending.
+using Orion.Coordinator.Journal;
+using Orion.Engine.Data;
+using Orion.Engine.Model.Checkpoints;
+using Orion.Engine.Model.Training;
+using Orion.Worker.Protocol;
+
+namespace Orion.Coordinator;
+
+public sealed partial class CoordinatorActor
+{
+    private async Task TryStartStepAsync()
+    {
+        if (_inFlight is not null || _finished) return;
+        if (_state.Step >= _options.Steps)
+        {
+            await FinishAsync().ConfigureAwait(false);
+            return;
+        }
+        int ready = _workers.Count(w => w.State == WorkerState.Ready);
+        if (ready == 0 || (!_started && ready < settings.MinWorkers)) return;
+        _started = true;
+        var batch = _sampler.Next();
+        _inFlight = new StepInFlight(_state.Step + 1, batch, ShardPlan.Split(batch, _shards), _state.Scaler.Scale);
+        for (int k = 0; k < _shards; k++) Assign(k);
+    }
+
+    /// <summary>Gives shard <paramref name="k"/> to the ready worker with the fewest outstanding shards (lowest rank on ties).</summary>
+    private void Assign(int k)
+    {
+        var f = _inFlight!;
+        f.Deadlines[k]?.Dispose();
+        var worker = _workers.Where(w => w.State == WorkerState.Ready)
+            .OrderBy(w => f.AssignedTo.Count(a => a == w.Name)).ThenBy(w => w.Rank).FirstOrDefault();
+        f.AssignedTo[k] = worker?.Name;
+        if (worker is null) return; // waits for a worker to become ready (OnReady assigns what is pending)
+        if (++f.Attempts[k] > settings.MaxShardAttempts)
+            throw new InvalidOperationException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
+        long id = f.RequestIds[k] = ++_nextRequest;
+        var s = f.Shards[k];
+        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight));
+        f.Deadlines[k] = Context.ScheduleOnce(settings.ShardTimeout, new ShardDeadline(f.Step, id, k));
+    }
+
+    private void AssignPending()
+    {
+        if (_inFlight is not { } f) return;
+        for (int k = 0; k < f.Shards.Length; k++)
+            if (f.Gradients[k] is null && f.AssignedTo[k] is null) Assign(k);
+    }
+
+    private async Task OnShardComputedAsync(ShardComputed c)
+    {
+        var slot = Slot(c.Worker);
+        if (slot is not null) slot.Stats = c.Stats;
+        if (_inFlight is not { } f || c.RunId != settings.RunId || c.Step != f.Step || c.Shard < 0 || c.Shard >= f.Shards.Length || f.RequestIds[c.Shard] != c.RequestId || f.Gradients[c.Shard] is not null)
+            return; // late: the shard was reassigned after a timeout, or the step is over
+        if (c.Gradients.Length != _grads.Data.Length)
+            throw new InvalidDataException($"worker {c.Worker} sent {c.Gradients.Length:N0} gradient values for step {c.Step}, expected {_grads.Data.Length:N0}");
+        f.Deadlines[c.Shard]?.Dispose();
+        f.Gradients[c.Shard] = c.Gradients;
+        f.Losses[c.Shard] = c.Loss;
+        f.ComputedBy[c.Shard] = c.Worker;
+        if (slot is not null) slot.ShardsComputed++;
+        if (f.Complete) await CommitAsync(f).ConfigureAwait(false);
+    }
+
+    private async Task CommitAsync(StepInFlight f)
+    {
+        ShardPlan.SumInOrder(f.Gradients!, _grads.Data);
+        double loss = 0;
+        for (int k = 0; k < f.Shards.Length; k++) loss += f.Losses[k] * f.Shards[k].Weight;
+        var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, _options);
+        _state.Sampler = _sampler.State;
+        int lossBits = BitConverter.SingleToInt32Bits((float)loss);
+        var workers = f.ComputedBy.Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (_replay.TryPeek(out var journaled) && journaled.Step == f.Step)
+        {
+            if (journaled.LossBits != lossBits)
+                throw new InvalidDataException($"step {f.Step}: the recomputed loss {(float)loss:R} (bits 0x{lossBits:X8}) differs from the journaled {BitConverter.Int32BitsToSingle(journaled.LossBits):R} (bits 0x{journaled.LossBits:X8}); " +
+                    "the run cannot resume exactly (the data, the code or a device changed the arithmetic). Keep the run directory for inspection and start a new --run-dir");
+            _replay.Dequeue();
+        }
+        else
+        {
+            await AppendAsync(new StepCommitted(f.Step, lossBits, outcome.LearningRate, outcome.Skipped, outcome.LossScale, (long)f.Batch.BatchSize * f.Batch.Seq, workers)).ConfigureAwait(false);
+        }
+        var result = new StepResult(f.Step, (float)loss, outcome.LearningRate, (long)f.Batch.BatchSize * f.Batch.Seq, f.Clock.Elapsed.TotalMilliseconds, outcome.Skipped, outcome.LossScale, outcome.GradNorm, 0);
+        _log.Append(result, workers.Length);
+        _lastLoss = result.Loss;
+        _tokensPerSecond = result.Tokens / Math.Max(1e-9, f.Clock.Elapsed.TotalSeconds);
+        settings.Progress(result, _options);
+        _inFlight = null;
+        if ((_options.CheckpointEvery > 0 && f.Step % _options.CheckpointEvery == 0) || f.Step >= _options.Steps)
+            await CheckpointAsync().ConfigureAwait(false);
+        if (!outcome.Skipped) Broadcast();
+    }
+
+    private async Task CheckpointAsync()
+    {
+        _log.Sync();
+        var folder = Path.Combine(settings.RunDir, "checkpoints", Checkpoint.FolderName(_state.Step));
+        Checkpoint.Save(folder, _state, _options, _dataSpec, _dataTokens, _tokenizer);
+        var hash = LoadedCheckpoint.FromFolder(folder, withOptimizer: false).WeightsHash();
+        var saved = new CheckpointSaved(_state.Step, Path.GetRelativePath(settings.RunDir, folder), hash);
+        await AppendAsync(saved).ConfigureAwait(false);
+        await _journal.SaveSnapshotAsync(settings.RunId, new Actors.Persistence.SnapshotRecord(_sequence, saved.ToJournal(_sequence).Payload)).ConfigureAwait(false);
+        settings.Note($"checkpoint {saved.Folder} (weights {hash[..12]})");
+    }
+
+    /// <summary>New weights to every worker (in-process they share one read-only copy).</summary>
+    private void Broadcast()
+    {
+        var weights = (float[])_state.Parameters.Data.Clone();
+        foreach (var w in _workers)
+        {
+            w.Ref.Tell(new UpdateWeights(settings.RunId, _state.Step, weights));
+            w.WeightsStep = _state.Step;
+        }
+    }
+
+    private async Task FinishAsync()
+    {
+        if (_finished) return;
+        _finished = true;
+        if (LoadedCheckpoint.Latest(Path.Combine(settings.RunDir, "checkpoints")) is not { } last || !last.EndsWith(Checkpoint.FolderName(_state.Step), StringComparison.Ordinal))
+            await CheckpointAsync().ConfigureAwait(false);
+        var hash = LoadedCheckpoint.FromFolder(Path.Combine(settings.RunDir, "checkpoints", Checkpoint.FolderName(_state.Step)), withOptimizer: false).WeightsHash();
+        await AppendAsync(new RunCompleted(_state.Step, hash)).ConfigureAwait(false);
+        foreach (var w in _workers) w.Ref.Tell(new EndRun(settings.RunId, "the run is complete"));
+        settings.Note($"run {settings.RunId} complete at step {_state.Step} (weights {hash[..12]})");
+        Publish("complete");
+        completion.TrySetResult(_state);
+        Context.Stop(Self);
+    }
+
+    private void OnShardFailed(ShardFailed f)
+    {
+        var slot = Slot(f.Worker);
+        _degraded++;
+        settings.Note($"worker {f.Worker} failed shard {f.Shard} of step {f.Step}: {f.Error}; reassigning it and re-preparing the worker");
+        if (slot is not null)
+        {
+            slot.Failures++;
+            Prepare(slot); // the worker dropped its programs after the failure
+        }
+        if (_inFlight is { } s && f.Step == s.Step && f.Shard >= 0 && f.Shard < s.Shards.Length && s.RequestIds[f.Shard] == f.RequestId && s.Gradients[f.Shard] is null)
+            Assign(f.Shard);
+    }
+
+    private async Task OnDeadlineAsync(ShardDeadline d)
+    {
+        if (_inFlight is not { } f || f.Step != d.Step || f.RequestIds[d.Shard] != d.RequestId || f.Gradients[d.Shard] is not null) return;
+        var who = f.AssignedTo[d.Shard];
+        settings.Note($"worker {who} did not answer shard {d.Shard} of step {d.Step} within {settings.ShardTimeout}; dismissing it and reassigning its shards");
+        if (who is not null) await OnLeftAsync(who, $"no answer within {settings.ShardTimeout}", dismiss: true).ConfigureAwait(false);
+    }
+}

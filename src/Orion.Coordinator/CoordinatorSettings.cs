@@ -1,0 +1,29 @@
+// What a coordinator needs to run (or resume) one training run: the run directory and id, the user's request, the
+// journal, how many shards split each batch, and the host's callbacks. Bound from HOCON and flags by the CLI.
+using Orion.Actors.Persistence;
+using Orion.Engine.Model.Training;
+
+namespace Orion.Coordinator;
+
+public sealed record CoordinatorSettings
+{
+    public required string RunDir { get; init; }
+    /// <summary>The journal stream of this run (several runs may share one PostgreSQL database).</summary>
+    public required string RunId { get; init; }
+    public required TrainingRequest Request { get; init; }
+    public required IJournal Journal { get; init; }
+    /// <summary>Shards per global batch for a new run (the worker count asked for); a resumed run keeps its own.</summary>
+    public required int Shards { get; init; }
+    /// <summary>Workers that must be ready before the first step this process announces.</summary>
+    public int MinWorkers { get; init; } = 1;
+    /// <summary>A shard not answered in this time marks its worker unresponsive; the shard is reassigned.</summary>
+    public TimeSpan ShardTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How often one shard may fail before the run stops (a bad model or data, not a bad worker).</summary>
+    public int MaxShardAttempts { get; init; } = 8;
+    /// <summary>Resolves a tokenizer spec to a text encoder (for text data).</summary>
+    public required Func<string, Func<string, ushort[]>> Encoder { get; init; }
+    public Action<string> Note { get; init; } = _ => { };
+    public Action<StepResult, TrainingOptions> Progress { get; init; } = (_, _) => { };
+    /// <summary>Where /status and /metrics read from; the actor publishes a fresh snapshot after every change.</summary>
+    public StatusBoard Status { get; init; } = new();
+}

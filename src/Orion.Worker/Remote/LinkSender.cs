@@ -1,0 +1,46 @@
+// An ActorRef whose Tell encodes the message and queues it for one link: Tell never blocks the sending actor, and one
+// pump per link keeps the order. A send failure closes the link; the read side reports the loss to the application.
+using System.Threading.Channels;
+using Orion.Actors;
+using Orion.Actors.Remote;
+
+namespace Orion.Worker.Remote;
+
+public sealed class LinkSender<T> : ActorRef<T> where T : class
+{
+    private readonly Channel<T> _queue = Channel.CreateUnbounded<T>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Link _link;
+    private readonly Func<T, WireMessage> _encode;
+
+    public LinkSender(Link link, string path, Func<T, WireMessage> encode)
+    {
+        _link = link ?? throw new ArgumentNullException(nameof(link));
+        _encode = encode ?? throw new ArgumentNullException(nameof(encode));
+        Path = path;
+        Pump = Task.Run(PumpAsync);
+    }
+
+    public override string Path { get; }
+
+    /// <summary>Completes when the queue is closed and drained, or the link failed.</summary>
+    public Task Pump { get; }
+
+    public override void Tell(T message) => _queue.Writer.TryWrite(message);
+
+    /// <summary>No more messages: the pump sends what is queued, then completes.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            await foreach (var m in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+                await _link.SendAsync(_encode(m)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or LinkClosedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            _queue.Writer.TryComplete();
+            await _link.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// The worker actor (issue 5, item 6): owns one ANE device; on PrepareRun compiles the model's programs or takes them
+// from the program cache; evaluates shards (forward + backward-data on the device, dW on the CPU) and replies with
+// the gradient; delta-patches every weight update. A changed device fingerprint (an OS update) recompiles through the
+// cache and is reported; an exhausted compile budget recycles the device instead of failing the run.
+using Orion.Actors;
+using Orion.Engine.Ane;
+using Orion.Engine.Data;
+using Orion.Engine.Model;
+using Orion.Engine.Model.Device;
+using Orion.Worker.Protocol;
+
+namespace Orion.Worker;
+
+public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessage> coordinator) : Actor<WorkerCommand>
+{
+    private IAneDevice? _device;
+    private DeviceModel? _model;
+    private DeviceFingerprint? _compiledFor;
+    private string? _runId;
+    private int _compilesBefore, _recycles, _invalidations;
+
+    protected override Task PreStartAsync()
+    {
+        _device = options.OpenDevice();
+        if (options.Cache is { } cache) cache.Invalidated += (_, _) => Interlocked.Increment(ref _invalidations);
+        return Task.CompletedTask;
+    }
+
+    protected override Task ReceiveAsync(WorkerCommand message)
+    {
+        switch (message)
+        {
+            case PrepareRun p: Prepare(p); break;
+            case ComputeShard c: Compute(c); break;
+            case UpdateWeights u: Update(u); break;
+            case EndRun: Context.Stop(Self); break;
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Prepare(PrepareRun p)
+    {
+        _runId = p.RunId;
+        try
+        {
+            var parameters = ModelParameters.Zeros(ParameterLayout.For(p.Config));
+            CheckLength(p.Weights, parameters.Data.Length, "weights");
+            p.Weights.CopyTo(parameters.Data, 0);
+            Build(parameters, p.Seq);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            DisposeModel();
+            coordinator.Tell(new WorkerFailed(p.RunId, options.Name, $"could not prepare {p.Config.Name}: {ex.Message}"));
+            return;
+        }
+        coordinator.Tell(new WorkerReady(p.RunId, options.Name, p.Step, Stats()));
+    }
+
+    private void Compute(ComputeShard c)
+    {
+        try
+        {
+            if (_model is null || c.RunId != _runId) throw new InvalidOperationException($"worker {options.Name} has not been prepared for run {c.RunId}");
+            if (_device!.Fingerprint != _compiledFor)
+            {
+                var old = _compiledFor!;
+                Build(_model.Parameters, _model.Seq); // the cache sees the new fingerprint: entries invalidated, recompiled
+                coordinator.Tell(new DeviceFingerprintChanged(c.RunId, options.Name, old.ToString(), _compiledFor!.ToString(), Stats()));
+            }
+            var grads = ModelParameters.Zeros(_model.Parameters.Layout);
+            double loss = _model.ForwardBackward(new Batch(c.Inputs, c.Targets, c.BatchSize, c.Seq), grads, c.GradScale);
+            coordinator.Tell(new ShardComputed(c.RunId, options.Name, c.Step, c.RequestId, c.Shard, loss, grads.Data, Stats()));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            coordinator.Tell(new ShardFailed(c.RunId, options.Name, c.Step, c.RequestId, c.Shard, ex.Message));
+            // The device may be in any state after a failed evaluation: drop the programs; the coordinator re-prepares.
+            DisposeModel();
+        }
+    }
+
+    private void Update(UpdateWeights u)
+    {
+        if (_model is null || u.RunId != _runId) return; // not prepared: the next PrepareRun carries the weights
+        CheckLength(u.Weights, _model.Parameters.Data.Length, "weights");
+        u.Weights.CopyTo(_model.Parameters.Data, 0);
+        _patched += _model.PatchWeights();
+    }
+
+    private long _patched;
+
+    /// <summary>Compiles (or loads from the cache) every program; recycles the device once if the compile budget runs out.</summary>
+    private void Build(ModelParameters parameters, int seq)
+    {
+        DisposeModel();
+        try
+        {
+            _model = new DeviceModel(_device!, parameters, 1, seq, training: true, cache: options.Cache);
+        }
+        catch (CompileBudgetExceededException)
+        {
+            Recycle();
+            _model = new DeviceModel(_device!, parameters, 1, seq, training: true, cache: options.Cache);
+        }
+        _compiledFor = _device!.Fingerprint;
+    }
+
+    private void Recycle()
+    {
+        _compilesBefore += _device!.CompileCount;
+        _device.Dispose();
+        _device = options.OpenDevice();
+        _recycles++;
+    }
+
+    private WorkerStats Stats()
+    {
+        var cache = options.Cache;
+        return new WorkerStats(_device?.Fingerprint.ToString() ?? "", _compilesBefore + (_device?.CompileCount ?? 0),
+            cache?.Hits ?? 0, cache?.Misses ?? 0, Volatile.Read(ref _invalidations), _patched, _recycles);
+    }
+
+    private static void CheckLength(float[] values, int expected, string what)
+    {
+        if (values.Length != expected) throw new ArgumentException($"{what}: {values.Length:N0} values, but the model has {expected:N0} parameters");
+    }
+
+    private void DisposeModel()
+    {
+        _model?.Dispose();
+        _model = null;
+    }
+
+    protected override Task PostStopAsync()
+    {
+        DisposeModel();
+        _device?.Dispose();
+        return Task.CompletedTask;
+    }
+}
