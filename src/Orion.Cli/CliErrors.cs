@@ -16,6 +16,8 @@ internal static class CliErrors
         or DirectoryNotFoundException or GraphException or CompileBudgetExceededException or CliUsageException
         or DeviceUnavailableException or Orion.Engine.Ane.Apple.Native.AneNativeException
         or InvalidDataException or UnauthorizedAccessException or IOException
+        or Orion.Engine.Config.ConfigException or Orion.Actors.Persistence.JournalException or Orion.Actors.Remote.LinkRefusedException
+        or Orion.Worker.Protocol.ProtocolException or System.Net.Sockets.SocketException
         || (e is ArgumentException && e is not ArgumentNullException);
 
     public static string Describe(Exception e) => e switch
@@ -24,6 +26,7 @@ internal static class CliErrors
             string.Join(Environment.NewLine, r.Diagnostics.Select(d => "  " + d)) + Environment.NewLine +
             "See ane-reference.md section 7 for each rule.",
         MilException m => $"orion: invalid MIL program: {m.Message}",
+        Orion.Engine.Config.ConfigException c => $"orion: configuration: {c.Message}",
         ArgumentException a => $"orion: {WithoutParameterName(a)}",
         _ => $"orion: {e.Message}",
     };

@@ -19,6 +19,8 @@ public static class OrionCli
         root.Subcommands.Add(MilCommand.Create(stdout, stderr));
         root.Subcommands.Add(DoctorCommand.Create(stdout));
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CoordinatorCommand.Create(stdout, stderr));
+        root.Subcommands.Add(WorkerNodeCommand.Create(stdout, stderr));
         root.Subcommands.Add(EvalCommand.Create(stdout, stderr));
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
         root.Subcommands.Add(CheckpointCommand.Create(stdout));

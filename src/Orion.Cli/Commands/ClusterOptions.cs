@@ -48,12 +48,22 @@ internal static class ClusterOptions
     }
 
     /// <summary>A worker with its own device (its own compile budget, as its own Mac or process would have) and cache view.</summary>
-    public static WorkerOptions Worker(string name, DeviceChoice choice, string cacheDir, TextWriter stderr) => new()
+    public static WorkerOptions Worker(string name, DeviceChoice choice, string cacheDir, ClusterConfig config, TextWriter stderr)
     {
-        Name = name,
-        OpenDevice = () => DeviceOption.Open(new DeviceRequest { Choice = choice, Budget = new CompileBudget(CompileBudget.DefaultLimit) }, stderr),
-        Cache = new ProgramCache(cacheDir),
-    };
+        var profile = config.Chip is { } chip ? Engine.Restrictions.ChipProfile.Parse(chip) : null;
+        return new()
+        {
+            Name = name,
+            OpenDevice = () => DeviceOption.Open(new DeviceRequest
+            {
+                Choice = choice,
+                Profile = profile,
+                Budget = new CompileBudget(config.CompileBudget ?? CompileBudget.DefaultLimit),
+                OsBuild = config.OsBuild,
+            }, stderr),
+            Cache = new ProgramCache(cacheDir),
+        };
+    }
 
     /// <summary>Opens the journal, runs the coordinator with the given workers, prints progress; 0 when the run completed.</summary>
     public static int RunCoordinator(BoundRun run, TextWriter stdout, Func<CoordinatorSettings, CancellationToken, Task<TrainingState>> host, StatusBoard? board = null)

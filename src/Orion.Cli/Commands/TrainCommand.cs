@@ -24,7 +24,7 @@ internal static class TrainCommand
             var deviceChoice = ClusterOptions.Device(r.GetValue(device), run.Config);
             var cache = ClusterOptions.CacheDir(r.GetValue(cacheDir), run.Config);
             return ClusterOptions.RunCoordinator(run, stdout, (settings, ct) =>
-                ClusterHost.RunSingleNodeAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, stderr), ct));
+                ClusterHost.RunSingleNodeAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, run.Config, stderr), ct));
         });
         return train;
     }

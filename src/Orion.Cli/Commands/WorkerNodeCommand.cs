@@ -30,7 +30,7 @@ internal static class WorkerNodeCommand
             var (host, port) = Endpoints.HostAndPort(target, "--coordinator");
             var workerName = r.GetValue(name) ?? cfg.Name ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             var linkOptions = link.Bind(r, cfg, workerName, Endpoints.TryLoopback(host));
-            var worker = ClusterOptions.Worker(workerName, ClusterOptions.Device(r.GetValue(device), cfg), ClusterOptions.CacheDir(r.GetValue(cacheDir), cfg), stderr);
+            var worker = ClusterOptions.Worker(workerName, ClusterOptions.Device(r.GetValue(device), cfg), ClusterOptions.CacheDir(r.GetValue(cacheDir), cfg), cfg, stderr);
             void Log(string s) { lock (stdout) stdout.WriteLine(s); }
             try
             {

@@ -1,0 +1,102 @@
+// The --config file bound to typed settings (issue 5, item 9): every key of hocon/reference.conf is read here, so
+// a key the user wrote that nothing reads is reported (name, file, line) instead of being silently ignored. Values
+// the file does not set stay null and the defaults in code apply (ReferenceConfTests keeps those equal to
+// reference.conf); flags override the file. An empty string means "not set", as in reference.conf.
+using Orion.Actors.Remote;
+using Orion.Engine.Config;
+using Orion.Engine.Model.Training;
+
+namespace Orion.Cli.Commands;
+
+internal sealed record ClusterConfig
+{
+    public TrainingRequest Training { get; init; } = new();
+    public string? RunDir { get; init; }
+    public string? Journal { get; init; }
+    public int? Workers { get; init; }
+    public int? MinWorkers { get; init; }
+    public TimeSpan? ShardTimeout { get; init; }
+    public string? Listen { get; init; }
+    public string? Http { get; init; }
+    public string? Coordinator { get; init; }
+    public string? Name { get; init; }
+    public string? CacheDir { get; init; }
+    public string? OsBuild { get; init; }
+    public string? Device { get; init; }
+    public string? Chip { get; init; }
+    public int? CompileBudget { get; init; }
+    public string? SecretFile { get; init; }
+    public string? Tls { get; init; }
+    public string? TensorEncoding { get; init; }
+    public TimeSpan? HeartbeatInterval { get; init; }
+    public TimeSpan? FailureTimeout { get; init; }
+    public TimeSpan? HandshakeTimeout { get; init; }
+    public long? MaxFrame { get; init; }
+    public long? TensorChunk { get; init; }
+
+    public static ClusterConfig Load(string? path)
+    {
+        if (path is null) return new ClusterConfig();
+        if (!File.Exists(path)) throw new CliUsageException($"--config '{path}' does not exist; pass a HOCON file (examples in hocon/: single-node.conf, coordinator.conf, worker.conf)");
+        var root = new ConfigSection(HoconParser.ParseFile(path), "");
+        var orion = root.Section("orion");
+        var engine = orion.Section("engine");
+        var t = orion.Section("training");
+        var run = orion.Section("run");
+        var cluster = orion.Section("cluster");
+        var coordinator = orion.Section("coordinator");
+        var worker = orion.Section("worker");
+        var links = orion.Section("links");
+        foreach (var fixedKey in new[] { "ane-compile-budget", "delta-patch", "inline-constant-limit", "multi-blob-file", "min-surface-bytes" })
+            if (engine.Has(fixedKey))
+                throw new ConfigException($"orion.engine.{fixedKey} is documented in reference.conf but cannot be set from a file here (the chip profile or the device decides it; see docs/design.md)", engine.Object.Fields.First(f => f.Key == fixedKey).Value.Origin);
+        var config = new ClusterConfig
+        {
+            Device = Text(engine, "device"),
+            Chip = Text(engine, "chip"),
+            CompileBudget = engine.GetIntOrNull("compile-budget"),
+            Training = new TrainingRequest
+            {
+                Model = Text(t, "model"), Data = Text(t, "data"), Tokenizer = Text(t, "tokenizer"),
+                Steps = t.GetIntOrNull("steps"), Batch = t.GetIntOrNull("batch"), Seq = t.GetIntOrNull("seq"),
+                Seed = t.GetLongOrNull("seed") is { } seed ? (seed >= 0 ? (ulong)seed : throw new ConfigException($"orion.training.seed is {seed}; expected zero or more", t.Object.Fields.First(f => f.Key == "seed").Value.Origin)) : null,
+                LearningRate = t.GetFloatOrNull("lr"), WarmupSteps = t.GetIntOrNull("warmup-steps"), MinLrFraction = t.GetFloatOrNull("min-lr-fraction"),
+                WeightDecay = t.GetFloatOrNull("weight-decay"), Beta1 = t.GetFloatOrNull("beta1"), Beta2 = t.GetFloatOrNull("beta2"), Epsilon = t.GetFloatOrNull("adam-epsilon"),
+                GradClip = t.GetFloatOrNull("grad-clip"), InitialLossScale = t.GetFloatOrNull("initial-loss-scale"),
+                LossScaleGrowthInterval = t.GetIntOrNull("loss-scale-growth-interval"), CheckpointEvery = t.GetIntOrNull("checkpoint-every"),
+            },
+            RunDir = Text(run, "dir"),
+            Journal = Text(run, "journal"),
+            Workers = cluster.GetIntOrNull("workers"),
+            MinWorkers = cluster.GetIntOrNull("min-workers") is { } m and > 0 ? m : null,
+            ShardTimeout = cluster.GetDurationOrNull("shard-timeout"),
+            Listen = Text(coordinator, "listen"),
+            Http = Text(coordinator, "http"),
+            Coordinator = Text(worker, "coordinator"),
+            Name = Text(worker, "name"),
+            CacheDir = Text(worker, "cache-dir"),
+            OsBuild = Text(worker, "os-build"),
+            SecretFile = Text(links, "secret-file") is { } secret ? Path.GetFullPath(secret, Path.GetDirectoryName(Path.GetFullPath(path))!) : null,
+            Tls = Text(links, "tls"),
+            TensorEncoding = Text(links, "tensor-encoding"),
+            HeartbeatInterval = links.GetDurationOrNull("heartbeat-interval"),
+            FailureTimeout = links.GetDurationOrNull("failure-timeout"),
+            HandshakeTimeout = links.GetDurationOrNull("handshake-timeout"),
+            MaxFrame = links.GetBytesOrNull("max-frame"),
+            TensorChunk = links.GetBytesOrNull("tensor-chunk"),
+        };
+        root.EnsureNoUnknownKeys();
+        return config;
+    }
+
+    public LinkOptions ApplyLinkTimings(LinkOptions o) => o with
+    {
+        HeartbeatInterval = HeartbeatInterval ?? o.HeartbeatInterval,
+        FailureTimeout = FailureTimeout ?? o.FailureTimeout,
+        HandshakeTimeout = HandshakeTimeout ?? o.HandshakeTimeout,
+        MaxFrameBytes = MaxFrame is { } f ? checked((int)f) : o.MaxFrameBytes,
+        TensorChunkBytes = TensorChunk is { } c ? checked((int)c) : o.TensorChunkBytes,
+    };
+
+    private static string? Text(ConfigSection s, string key) => s.GetStringOrNull(key) is { Length: > 0 } v ? v : null;
+}
