@@ -70,8 +70,8 @@ public sealed class ActorContext<T> where T : class
     {
         if (!_cell.IsCurrent)
             throw new InvalidOperationException(
-                $"ActorContext.{operation} was called outside the message loop of '{_cell.Path}' (from another thread, " +
-                "a Task.Run or a timer callback); actor state changes only inside its loop (hint: Tell Self a message " +
-                "and do it in the handler)");
+                $"ActorContext.{operation} was called outside the message loop of '{_cell.Path}' (from code the " +
+                "context leaked to); actor state changes only inside its loop (hint: Tell Self a message and do it in " +
+                "the handler)");
     }
 }

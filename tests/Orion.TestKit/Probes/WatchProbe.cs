@@ -24,18 +24,40 @@ public sealed class WatchProbe
     /// <summary>The watcher's reference.</summary>
     public IActorRef Ref => _actor;
 
-    /// <summary>Starts watching <paramref name="actor"/>; an already dead actor still yields Terminated.</summary>
-    public void Watch(IActorRef actor)
+    /// <summary>Starts watching <paramref name="actor"/> and returns once the watch is registered; an already dead
+    /// actor still yields Terminated.</summary>
+    public void Watch(IActorRef actor) => Send(actor, watch: true);
+
+    /// <summary>Stops watching <paramref name="actor"/>; once this returns, no Terminated for it is recorded.</summary>
+    public void Unwatch(IActorRef actor) => Send(actor, watch: false);
+
+    /// <summary>Fails if a Terminated for <paramref name="actor"/> was recorded or arrives within
+    /// <paramref name="duration"/> (zero: check only what already arrived).</summary>
+    public void ExpectNoTerminated(IActorRef actor, TimeSpan duration)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        _actor.Tell(new WatchCommand(actor, Watch: true));
+        var deadline = DateTime.UtcNow + duration;
+        while (_inbox.TryTake(deadline, out var terminated))
+            _unclaimed.Add(terminated);
+        if (_unclaimed.Find(t => ReferenceEquals(t.Actor, actor)) is { } unexpected)
+            throw new XunitException($"{_actor.Path}: expected no Terminated for {actor.Path}, but got {unexpected}");
     }
 
-    /// <summary>Stops watching <paramref name="actor"/>.</summary>
-    public void Unwatch(IActorRef actor)
+    // Acknowledged so that "Watch, then stop the actor" and "Unwatch, then stop it" mean what they say in a test.
+    private void Send(IActorRef actor, bool watch)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        _actor.Tell(new WatchCommand(actor, Watch: false));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _actor.Tell(new WatchCommand(actor, watch, done));
+        try
+        {
+            done.Task.WaitAsync(TestTimeouts.Default).GetAwaiter().GetResult(); // rethrows the watcher's own error
+        }
+        catch (TimeoutException)
+        {
+            throw new XunitException($"{_actor.Path}: the watcher did not confirm {(watch ? "Watch" : "Unwatch")} of " +
+                                     $"{actor.Path} within {TestTimeouts.Default.TotalSeconds:0.###} s");
+        }
     }
 
     /// <summary>Waits for the Terminated of <paramref name="actor"/> (which must be watched); others are kept for
@@ -64,16 +86,24 @@ public sealed class WatchProbe
     }
 
     /// <summary>What the watcher actor is asked to do.</summary>
-    internal sealed record WatchCommand(IActorRef Target, bool Watch);
+    internal sealed record WatchCommand(IActorRef Target, bool Watch, TaskCompletionSource Done);
 
     private sealed class WatcherActor(ProbeInbox<Terminated> inbox) : Actor<WatchCommand>
     {
         protected override Task ReceiveAsync(WatchCommand message)
         {
-            if (message.Watch)
-                Context.Watch(message.Target);
-            else
-                Context.Unwatch(message.Target);
+            try
+            {
+                if (message.Watch)
+                    Context.Watch(message.Target);
+                else
+                    Context.Unwatch(message.Target);
+                message.Done.TrySetResult();
+            }
+            catch (Exception error)
+            {
+                message.Done.TrySetException(error);
+            }
             return Task.CompletedTask;
         }
 
