@@ -9,6 +9,7 @@ internal sealed class TimerHandle : IDisposable
     private readonly ActorCell _owner;
     private readonly Timer _timer;
     private volatile bool _cancelled;
+    private volatile bool _fired;
 
     public TimerHandle(ActorCell owner, object message, TimeSpan delay)
     {
@@ -23,6 +24,9 @@ internal sealed class TimerHandle : IDisposable
 
     public bool IsCancelled => _cancelled;
 
+    /// <summary>The timer came due and posted TimerFired (lets tests dispose a handle that is already due).</summary>
+    public bool HasFired => _fired;
+
     public void Dispose()
     {
         _cancelled = true;
@@ -32,7 +36,9 @@ internal sealed class TimerHandle : IDisposable
 
     private void OnDue()
     {
-        if (!_cancelled)
-            _owner.SendSystem(new TimerFired(this));
+        if (_cancelled)
+            return;
+        _owner.SendSystem(new TimerFired(this));
+        _fired = true;
     }
 }
