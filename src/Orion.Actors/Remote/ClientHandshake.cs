@@ -73,7 +73,7 @@ internal static class ClientHandshake
             await Handshake.TrySendRefusalAsync(stream, RefusalReason.SecretMissing,
                 $"worker '{options.NodeName}' has a cluster secret but this coordinator has none (give both the same --secret-file)", ct).ConfigureAwait(false);
             throw new LinkRefusedException(RefusalReason.SecretMissing,
-                $"{peer} ('{serverName}') runs without a cluster secret, but this worker has one; refusing an unauthenticated coordinator (give both the same --secret-file)");
+                $"worker '{options.NodeName}' refused {peer} ('{serverName}'): it runs without a cluster secret, but this worker has one (give both the same --secret-file)");
         }
         var expected = Handshake.Proof(options.Secret, "server", version, options.NodeName, serverName, clientNonce, serverNonce, binding);
         if (!CryptographicOperations.FixedTimeEquals(expected, serverProof))
@@ -81,7 +81,8 @@ internal static class ClientHandshake
             await Handshake.TrySendRefusalAsync(stream, RefusalReason.WrongSecret,
                 $"worker '{options.NodeName}' could not verify this coordinator's proof: wrong cluster secret (check --secret-file on both sides)", ct).ConfigureAwait(false);
             throw new LinkRefusedException(RefusalReason.WrongSecret,
-                $"{peer} ('{serverName}') refused by worker '{options.NodeName}': wrong cluster secret, the coordinator could not prove it holds this worker's secret (check --secret-file on both sides)");
+                $"worker '{options.NodeName}' refused {peer} ('{serverName}'): wrong cluster secret (check --secret-file on both sides); " +
+                "the coordinator could not prove it holds this worker's secret, so the worker kept its own proof");
         }
 
         var proof = Handshake.Proof(options.Secret, "client", version, options.NodeName, serverName, clientNonce, serverNonce, binding);
