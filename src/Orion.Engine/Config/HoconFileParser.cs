@@ -94,6 +94,10 @@ internal sealed partial class HoconFileParser
                 SkipWhitespaceAndNewlines();
                 if (Peek.Kind == HoconTokenKind.Comma) throw Error(Peek.Line, "two commas in a row; remove one");
             }
+            else if (Peek.Kind == HoconTokenKind.End && closer != HoconTokenKind.End)
+            {
+                throw Error(openLine, "this '{' is never closed; add the matching '}'");
+            }
             else if (Peek.Kind != HoconTokenKind.Newline && Peek.Kind != closer)
             {
                 throw Error(Peek.Line, $"unexpected {Peek}; put a ',' or a new line between fields");
@@ -235,6 +239,10 @@ internal sealed partial class HoconFileParser
                 _next++;
                 SkipWhitespaceAndNewlines();
                 if (Peek.Kind == HoconTokenKind.Comma) throw Error(Peek.Line, "two commas in a row; remove one");
+            }
+            else if (Peek.Kind == HoconTokenKind.End)
+            {
+                throw Error(openLine, "this '[' is never closed; add the matching ']'");
             }
             else if (Peek.Kind is not (HoconTokenKind.Newline or HoconTokenKind.CloseBracket))
             {

@@ -15,9 +15,9 @@ internal static class HoconMerge
             return HoconConcatenation.IsPending(earlier) ? HoconDelayedMerge.Of(laterObject, earlier) : laterObject;
         }
         var bound = BindSelfReferences(later, earlier);
-        if (HoconConcatenation.IsPending(bound) && (earlier is HoconObject || HoconConcatenation.IsPending(earlier)))
-            return HoconDelayedMerge.Of(bound, earlier);
-        return bound;
+        // Kept side by side until resolved: the later value may turn out an object that merges, or be undefined
+        // (a = ${?OVERRIDE} with no OVERRIDE), in which case the earlier value stands (HOCON.md "Optional substitutions").
+        return HoconConcatenation.IsPending(bound) ? HoconDelayedMerge.Of(bound, earlier) : bound;
     }
 
     public static HoconObject MergeObjects(HoconObject later, HoconObject earlier)
