@@ -82,9 +82,9 @@ public sealed partial class ConfigSection
         foreach (var (key, value) in _object.Fields)
         {
             if (known.Contains(key, StringComparer.Ordinal) || !IsUserWritten(value)) continue;
-            var hint = Nearest(key, known) is { } near ? $"did you mean '{near}'? " : "";
+            var hint = Nearest(key, known) is { } near ? $"; did you mean '{near}'?" : "";
             var list = known.Count == 0 ? "(none)" : string.Join(", ", known);
-            problems.Add(($"unknown key '{HoconPath.Join(_path, key)}' at {value.Origin}; known keys here: {list}; {hint}— check the spelling",
+            problems.Add(($"unknown key '{HoconPath.Join(_path, key)}' at {value.Origin}; known keys here: {list}{hint} — check the spelling",
                 value.Origin));
         }
         foreach (var child in _children.Values) child.Collect(problems);

@@ -63,12 +63,12 @@ internal sealed class HoconResolver
             // Report the place that wrote ${...}: that is the line a user looks at, and it is the user's line.
             if (found is not null) return found is HoconObject ? found : found.WithOrigin(s.Origin);
 
-            var fromEnvironment = s.Environment(s.PathText);
+            var fromEnvironment = s.Environment(string.Join('.', s.Path));
             if (fromEnvironment is not null) return new HoconScalar(HoconScalarKind.String, fromEnvironment, s.Origin);
             if (s.Optional) return null;
             throw new ConfigException(
                 $"{s.Origin}: cannot resolve {s}: there is no setting '{HoconPath.Render(s.FullPath)}' and no environment " +
-                $"variable {s.PathText}; define one of them, or write ${{?{s.PathText}}} if the value may be absent", s.Origin);
+                $"variable {string.Join('.', s.Path)}; define one of them, or write ${{?{s.PathText}}} if the value may be absent", s.Origin);
         }
         finally
         {

@@ -181,4 +181,14 @@ public sealed class ConfigSectionTests
             _ => throw new ArgumentException(getter, nameof(getter)),
         };
     }
+
+    [Fact]
+    public void GetInt_NumericStringsAndExponents_Convert()
+    {
+        var s = new ConfigSection(Parse("a = \"42\"\nb = 1e3\nc = -7\nd = off"), "");
+        Assert.Equal(42, s.GetInt("a"));
+        Assert.Equal(1000, s.GetInt("b"));
+        Assert.Equal(-7, s.GetInt("c"));
+        Assert.False(s.GetBool("d"));
+    }
 }

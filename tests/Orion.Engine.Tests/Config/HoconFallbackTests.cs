@@ -62,4 +62,13 @@ public sealed class HoconFallbackTests
             Assert.StartsWith(key + " =", lines[value.Origin.Line - 1].Trim(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void WithFallback_OptionalEnvOverrideInUserFile_KeepsDefaultWhenUnset()
+    {
+        var user = HoconParser.Parse("port = ${?ORION_PORT}", "u.conf", _ => null, resolve: false);
+        Assert.Equal("7000", Text(user.WithFallback(Parse("port = 7000")).Resolve(), "port"));
+        var set = HoconParser.Parse("port = ${?ORION_PORT}", "u.conf", n => n == "ORION_PORT" ? "7100" : null, resolve: false);
+        Assert.Equal("7100", Text(set.WithFallback(Parse("port = 7000")).Resolve(), "port"));
+    }
 }

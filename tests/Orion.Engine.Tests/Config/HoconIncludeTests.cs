@@ -104,4 +104,15 @@ public sealed class HoconIncludeTests
         var root = HoconParser.Parse("include \"x.conf\"", "--config", _ => null, dir.Root);
         Assert.Equal("1", Text(root, "x"));
     }
+
+    [Fact]
+    public void ParseFile_IncludedSubstitutionNotUnderPrefix_FallsBackToRootPath()
+    {
+        using var dir = new TempConfigDir();
+        dir.Write("link.conf", "host = ${cluster.host}\nlog += link");
+        var main = dir.Write("main.conf", "cluster.host = h1\nlinks { log = [start]\ninclude \"link.conf\" }");
+        var root = HoconParser.ParseFile(main, _ => null);
+        Assert.Equal("h1", Text(root, "links.host"));
+        Assert.Equal(["start", "link"], Texts(root, "links.log"));
+    }
 }

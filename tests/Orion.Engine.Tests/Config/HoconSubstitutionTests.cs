@@ -162,4 +162,26 @@ public sealed class HoconSubstitutionTests
         Assert.True(resolved.IsResolved);
         Assert.Equal("7", Text(resolved, "a"));
     }
+
+    [Fact]
+    public void Resolve_SelfReferenceBelowTheField_ReadsInsideTheEarlierValue()
+    {
+        var root = Parse("foo { a = 1 }\nfoo = ${foo.a}");
+        Assert.Equal("1", Text(root, "foo"));
+    }
+
+    [Fact]
+    public void Resolve_AppendAfterSubstitutedList_ExtendsIt()
+    {
+        var root = Parse("base = [1]\nl = ${base}\nl += 2");
+        Assert.Equal(["1", "2"], Texts(root, "l"));
+        Assert.Equal(["1"], Texts(root, "base"));
+    }
+
+    [Fact]
+    public void Resolve_QuotedEnvironmentName_IsLookedUpWithoutQuotes()
+    {
+        var root = Parse("a = ${?\"my.var\"}", Env(("my.var", "v")));
+        Assert.Equal("v", Text(root, "a"));
+    }
 }
