@@ -180,7 +180,16 @@ internal sealed class HoconLexer
             throw Error(line, "a substitution ${...} is not closed with '}' on its line");
         var raw = _text[start.._pos];
         _pos++;
-        var inner = Tokenize(raw, _file).Where(t => t.Kind != HoconTokenKind.End).ToList();
+        List<HoconToken> inner;
+        try
+        {
+            inner = Tokenize(raw, _file).Where(t => t.Kind != HoconTokenKind.End).ToList();
+        }
+        catch (ConfigException e)
+        {
+            // The inner text was lexed on its own, so its line numbers start at 1: report the substitution's line.
+            throw Error(line, $"bad path in ${{{raw}}}: {e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}");
+        }
         var path = HoconPath.FromTokens(inner, out var problem)
             ?? throw Error(line, $"bad path in ${{{raw}}}: {problem}");
         return new(HoconTokenKind.Substitution, raw.Trim(), line) { Path = path, Optional = optional };

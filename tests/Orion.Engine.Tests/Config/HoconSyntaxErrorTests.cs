@@ -24,6 +24,8 @@ public sealed class HoconSyntaxErrorTests
     [InlineData("a. = 1", 1, "ends with '.'")]
     [InlineData("${x} = 1", 1, "cannot be part of a key")]
     [InlineData("a = ${x", 1, "not closed")]
+    [InlineData("a = 1\nb = ${x!y}", 2, "bad path in ${x!y}")]
+    [InlineData("a = ${x..y}", 1, "bad path in ${x..y}")]
     [InlineData("a = \"\\q\"", 1, "unknown escape")]
     [InlineData("[1, 2]", 1, "holds a list")]
     [InlineData("{ a = 1 }\nb = 2", 2, "after the '}'")]
