@@ -75,7 +75,7 @@ public sealed partial class CoordinatorActor
         var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, _options);
         _state.Sampler = _sampler.State;
         int lossBits = BitConverter.SingleToInt32Bits((float)loss);
-        var workers = f.ComputedBy.Distinct().Order(StringComparer.Ordinal).ToArray();
+        var workers = f.ComputedBy.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
         if (_replay.TryPeek(out var journaled) && journaled.Step == f.Step)
         {
             if (journaled.LossBits != lossBits)

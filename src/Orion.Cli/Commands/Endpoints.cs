@@ -8,7 +8,8 @@ internal static class Endpoints
 {
     public static (string Host, int Port) HostAndPort(string value, string option)
     {
-        int colon = (value ?? "").LastIndexOf(':');
+        value ??= "";
+        int colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
             throw new CliUsageException($"{option} '{value}' is not HOST:PORT (e.g. 127.0.0.1:7070 or mac-studio.local:7070)");
         return (value[..colon].Trim('[', ']'), port);

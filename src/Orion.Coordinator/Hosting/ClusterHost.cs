@@ -39,7 +39,7 @@ public static class ClusterHost
             for (int i = 0; i < workers; i++)
             {
                 var options = workerOptions(i);
-                var worker = system.Spawn<WorkerCommand>(options.Name, () => new WorkerActor(options, coordinator), SupervisorStrategy.RestartWithBackoff());
+                var worker = system.Spawn<WorkerCommand>(options.Name, () => new WorkerActor(options, coordinator), SupervisorStrategy.RestartWithBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)));
                 coordinator.Tell(new WorkerJoined(options.Name, worker, "in-process"));
                 _ = system.WhenStopped(worker).ContinueWith(_ => coordinator.Tell(new WorkerLeft(options.Name, "its actor stopped", worker)), TaskScheduler.Default);
             }

@@ -17,7 +17,7 @@ public static class WorkerNode
         ArgumentNullException.ThrowIfNull(o);
         await using var system = ActorSystem.Create("worker");
         var relay = new RelayRef<CoordinatorMessage>($"coordinator@{o.Host}:{o.Port}");
-        var worker = system.Spawn<WorkerCommand>("worker", () => new WorkerActor(o.Worker, relay), SupervisorStrategy.RestartWithBackoff());
+        var worker = system.Spawn<WorkerCommand>("worker", () => new WorkerActor(o.Worker, relay), SupervisorStrategy.RestartWithBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)));
         var stopped = system.WhenStopped(worker);
         while (true)
         {
