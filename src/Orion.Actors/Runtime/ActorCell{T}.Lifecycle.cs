@@ -108,7 +108,7 @@ internal sealed partial class ActorCell<T>
         var instance = _instance;
         _instance = null;
         _behavior = null;
-        _previousInstance = instance;
+        _previousInstance = instance ?? _previousInstance;
         if (instance is null)
             return;
         try
