@@ -8,6 +8,19 @@ namespace Orion.Actors;
 internal sealed partial class ActorCell<T>
 {
     private Actor<T>? _previousInstance;
+    private Exception? _lastFailure;
+
+    /// <summary>Every state change goes through here so debug builds check the lifecycle graph.</summary>
+    private void TransitionTo(CellState next)
+    {
+        Debug.Assert(
+            (_state, next) is (CellState.Starting, CellState.Running) or (CellState.Starting, CellState.Suspended)
+                or (CellState.Running, CellState.Suspended) or (CellState.Running, CellState.Stopping)
+                or (CellState.Suspended, CellState.Restarting) or (CellState.Suspended, CellState.Stopping)
+                or (CellState.Restarting, CellState.Starting) or (CellState.Restarting, CellState.Stopping),
+            $"{Path}: illegal lifecycle transition {_state} -> {next}");
+        _state = next;
+    }
 
     /// <summary>New instance from the factory, then PreStart; a throw is a failure like any handler's.</summary>
     private async Task StartInstanceAsync()
@@ -26,7 +39,7 @@ internal sealed partial class ActorCell<T>
             _behavior = instance.InitialBehavior;
             await instance.InvokePreStartAsync().ConfigureAwait(false);
             if (_state == CellState.Starting)
-                _state = CellState.Running;
+                TransitionTo(CellState.Running);
         }
         catch (Exception error)
         {
@@ -37,9 +50,9 @@ internal sealed partial class ActorCell<T>
     /// <summary>Suspends the actor and hands the decision to the parent (Akka: the failing actor never decides).</summary>
     private void Fail(Exception error)
     {
-        Debug.Assert(_state is CellState.Starting or CellState.Running, $"{Path} failed in state {_state}");
         Debug.Assert(!IsGuardian, "the guardian runs no user code, so it cannot fail");
-        _state = CellState.Suspended;
+        TransitionTo(CellState.Suspended);
+        _lastFailure = error;
         System.RaiseFailure(_self, error);
         Parent!.SendSystem(new ChildFailure(this, error));
     }
@@ -49,7 +62,7 @@ internal sealed partial class ActorCell<T>
     {
         if (_state != CellState.Suspended)
             return; // a Stop overtook the restart, or a duplicate; nothing to restart
-        _state = CellState.Restarting;
+        TransitionTo(CellState.Restarting);
         CancelTimers();
         foreach (var child in Children.Snapshot())
             child.SendSystem(StopActor.Normal);
@@ -61,7 +74,7 @@ internal sealed partial class ActorCell<T>
     {
         Debug.Assert(_state == CellState.Restarting && Children.IsEmpty);
         await PostStopInstanceAsync().ConfigureAwait(false);
-        _state = CellState.Starting;
+        TransitionTo(CellState.Starting);
         await StartInstanceAsync().ConfigureAwait(false);
     }
 
@@ -70,8 +83,9 @@ internal sealed partial class ActorCell<T>
     {
         if (_state == CellState.Stopping)
             return;
-        _stopCause ??= cause;
-        _state = CellState.Stopping;
+        // A failed actor stopped by its parent's own stop or restart still died of its failure.
+        _stopCause ??= cause ?? (_state == CellState.Suspended ? _lastFailure : null);
+        TransitionTo(CellState.Stopping);
         CancelTimers();
         _pendingSignals.Clear();
         _dueTimers.Clear();
@@ -94,7 +108,7 @@ internal sealed partial class ActorCell<T>
         var instance = _instance;
         _instance = null;
         _behavior = null;
-        _previousInstance = instance;
+        _previousInstance = instance ?? _previousInstance;
         if (instance is null)
             return;
         try
@@ -110,7 +124,7 @@ internal sealed partial class ActorCell<T>
     /// <summary>Closes both channels (later sends become dead letters), then tells watchers and the parent.</summary>
     private void CompleteTermination()
     {
-        _state = CellState.Terminated;
+        _state = CellState.Terminated; // not via TransitionTo: the crash path in RunAsync ends here from any state
         _systemQueue.Writer.TryComplete();
         _mailbox.Writer.TryComplete();
         long dropped = 0;

@@ -5,13 +5,13 @@ using Orion.Actors;
 namespace Orion.Actors.Tests.Runtime;
 
 /// <summary>Messages the reporting actors understand.</summary>
-public abstract record ChildMsg;
+internal abstract record ChildMsg;
 
 /// <summary>Reply "label:instance:text" to the report probe.</summary>
-public sealed record Work(string Text) : ChildMsg;
+internal sealed record Work(string Text) : ChildMsg;
 
 /// <summary>Throw InvalidOperationException(Reason).</summary>
-public sealed record Crash(string Reason) : ChildMsg;
+internal sealed record Crash(string Reason) : ChildMsg;
 
 /// <summary>Numbers actor instances so a test can tell a restarted instance from the old one.</summary>
 internal sealed class Counter
