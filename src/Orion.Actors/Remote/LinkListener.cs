@@ -160,7 +160,7 @@ public sealed class LinkListener : IAsyncDisposable
         _socket.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_handshakes.Keys).ConfigureAwait(false);
-        await Task.WhenAll(_links.Keys.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_links.Keys.Select(l => l.CloseGracefullyAsync("its listener is shutting down").AsTask())).ConfigureAwait(false);
         _credentials?.Dispose();
         _stop.Dispose();
     }
