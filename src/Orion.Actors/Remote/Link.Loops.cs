@@ -33,7 +33,9 @@ public sealed partial class Link
                     case FrameKind.Ping:
                         Interlocked.Increment(ref _pingsReceived);
                         PingReceived?.Invoke();
-                        _ = TrySendControlAsync(FrameKind.Pong);
+                        // Rate-limited, so a peer flooding Pings cannot make us flood it back.
+                        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSent)) >= _options.HeartbeatInterval / 4)
+                            _ = TrySendControlAsync(FrameKind.Pong);
                         break;
                     case FrameKind.Pong:
                         break;

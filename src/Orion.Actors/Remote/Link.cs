@@ -101,7 +101,16 @@ public sealed partial class Link : IAsyncDisposable
             string reason = LocalCloseReason;
             _goodbyeSent = true;
             if (await SayGoodbyeAsync(goodbye).ConfigureAwait(false))
-                await Task.WhenAny(_readLoop, Task.Delay(GoodbyeTimeout)).ConfigureAwait(false);
+            {
+                try
+                {
+                    await _readLoop.WaitAsync(GoodbyeTimeout).ConfigureAwait(false); // the peer hangs up once it read the goodbye
+                }
+                catch (TimeoutException)
+                {
+                    // It did not: cut the connection anyway.
+                }
+            }
             Close(reason, failure: false);
         }
         await _released.Task.ConfigureAwait(false);
@@ -132,7 +141,6 @@ public sealed partial class Link : IAsyncDisposable
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
-            _reader.Dispose();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
@@ -140,6 +148,7 @@ public sealed partial class Link : IAsyncDisposable
         }
         finally
         {
+            _reader.Dispose();
             _sendLock.Release();
             _released.TrySetResult();
         }

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace Orion.Actors.Tests.Remote;
 
+[Collection(LinkTimingCollection.Name)]
 public sealed class LinkLivenessTests
 {
     static LinkOptions Fast(string name) =>
