@@ -169,6 +169,20 @@ public sealed class LinkHandshakeTests
     }
 
     [Fact]
+    public async Task ConnectAsync_ServerNeverAnswers_ThrowsTimeoutExceptionWhichIsRetryable()
+    {
+        // The kernel completes the TCP connect from the backlog; nobody ever reads the Hello.
+        using var tcp = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        tcp.Start();
+        var options = LinkKit.Options("worker") with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() =>
+            LinkClient.ConnectAsync("127.0.0.1", ((IPEndPoint)tcp.LocalEndpoint).Port, options).Within());
+
+        Assert.Contains("HandshakeTimeout", e.Message);
+    }
+
+    [Fact]
     public void Start_EmptySecretOnNonLoopbackAddress_Throws()
     {
         var e = Assert.Throws<InvalidOperationException>(() =>
