@@ -17,7 +17,7 @@ internal static class ClientHandshake
         {
             bool tls = options.Tls switch { TlsMode.On => true, TlsMode.Off => false, _ => !peerIsLoopback };
             await FrameWriter.WriteAsync(network, FrameKind.Hello, Handshake.Hello(version, tls), ct).ConfigureAwait(false);
-            var plain = new FrameReader(network, Handshake.MaxFrameBytes);
+            var plain = new FrameReader(network, Handshake.MaxFrameBytes, Handshake.FrameLimitName);
             var welcome = await Handshake.ReadAsync(plain, FrameKind.Welcome, Refused, ct).ConfigureAwait(false);
             var w = new PayloadReader(welcome, "Welcome");
             uint serverVersion = w.U32("version");
@@ -58,7 +58,7 @@ internal static class ClientHandshake
         bool hasSecret = options.Secret.Length > 0;
         await FrameWriter.WriteAsync(stream, FrameKind.Identify, Handshake.Identify(options.NodeName, hasSecret, clientNonce), ct).ConfigureAwait(false);
 
-        var reader = new FrameReader(stream, Handshake.MaxFrameBytes);
+        var reader = new FrameReader(stream, Handshake.MaxFrameBytes, Handshake.FrameLimitName);
         var challenge = await Handshake.ReadAsync(reader, FrameKind.Challenge, refused, ct).ConfigureAwait(false);
         var c = new PayloadReader(challenge, "Challenge");
         string serverName = c.String("node name");
@@ -71,7 +71,7 @@ internal static class ClientHandshake
         if (hasSecret && !serverHasSecret)
         {
             await Handshake.TrySendRefusalAsync(stream, RefusalReason.SecretMissing,
-                $"worker '{options.NodeName}' has a cluster secret but this coordinator has none (give both the same --secret-file)", ct).ConfigureAwait(false);
+                "it has a cluster secret but this coordinator has none (give both the same --secret-file)", ct).ConfigureAwait(false);
             throw new LinkRefusedException(RefusalReason.SecretMissing,
                 $"worker '{options.NodeName}' refused {peer} ('{serverName}'): it runs without a cluster secret, but this worker has one (give both the same --secret-file)");
         }
@@ -79,7 +79,7 @@ internal static class ClientHandshake
         if (!CryptographicOperations.FixedTimeEquals(expected, serverProof))
         {
             await Handshake.TrySendRefusalAsync(stream, RefusalReason.WrongSecret,
-                $"worker '{options.NodeName}' could not verify this coordinator's proof: wrong cluster secret (check --secret-file on both sides)", ct).ConfigureAwait(false);
+                "it could not verify this coordinator's proof: wrong cluster secret (check --secret-file on both sides)", ct).ConfigureAwait(false);
             throw new LinkRefusedException(RefusalReason.WrongSecret,
                 $"worker '{options.NodeName}' refused {peer} ('{serverName}'): wrong cluster secret (check --secret-file on both sides); " +
                 "the coordinator could not prove it holds this worker's secret, so the worker kept its own proof");

@@ -10,7 +10,7 @@ internal readonly record struct Frame(FrameKind Kind, ReadOnlyMemory<byte> Paylo
 
 /// <summary>Reads exactly one frame at a time and never reads ahead, so the stream can be switched (plaintext -> TLS)
 /// between frames. Not thread-safe: one reader per link.</summary>
-internal sealed class FrameReader(Stream stream, int maxFrameBytes) : IDisposable
+internal sealed class FrameReader(Stream stream, int maxFrameBytes, string limitName = "MaxFrameBytes") : IDisposable
 {
     public const int HeaderBytes = 5;
 
@@ -33,7 +33,7 @@ internal sealed class FrameReader(Stream stream, int maxFrameBytes) : IDisposabl
         var kind = (FrameKind)_header[4];
         if (length > (uint)maxFrameBytes)
             throw new LinkProtocolException(
-                $"frame length {length:N0} bytes exceeds the limit of {maxFrameBytes:N0} (MaxFrameBytes; the peer uses a larger limit or is not an Orion node)");
+                $"frame length {length:N0} bytes exceeds the limit of {maxFrameBytes:N0} ({limitName}; the peer uses a larger limit or is not an Orion node)");
         if (!Enum.IsDefined(kind))
             throw new LinkProtocolException($"unknown frame kind 0x{(byte)kind:X2} (payload {length:N0} bytes); the peer speaks another protocol");
         if (_payload.Length < length)

@@ -15,6 +15,7 @@ internal static class Handshake
 
     /// <summary>Before authentication only tiny frames are read, so an unauthenticated peer cannot make us allocate.</summary>
     public const int MaxFrameBytes = 2048;
+    public const string FrameLimitName = "the handshake's frame limit";
 
     const int MaxRefusalTextChars = 500;
 

@@ -17,7 +17,7 @@ public sealed partial class Link
                 var next = await _reader.ReadAsync(_lifetime.Token).ConfigureAwait(false);
                 if (next is not { } frame)
                 {
-                    if (_goodbyeSent) Close($"closed by this node ({_options.NodeName})", failure: false);
+                    if (_goodbyeSent) Close(LocalCloseReason, failure: false);
                     else if (assembler.InProgress) Close($"'{RemoteName}' closed the connection in the middle of a message ({assembler.Progress})", failure: true);
                     else Close($"'{RemoteName}' closed the connection without a goodbye (its process ended or the network dropped)", failure: true);
                     return;
@@ -33,12 +33,14 @@ public sealed partial class Link
                     case FrameKind.Ping:
                         Interlocked.Increment(ref _pingsReceived);
                         PingReceived?.Invoke();
-                        _ = TrySendControlAsync(FrameKind.Pong);
+                        // Rate-limited, so a peer flooding Pings cannot make us flood it back.
+                        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSent)) >= _options.HeartbeatInterval / 4)
+                            _ = TrySendControlAsync(FrameKind.Pong);
                         break;
                     case FrameKind.Pong:
                         break;
                     case FrameKind.Close:
-                        Close($"'{RemoteName}' closed the link: {DecodeCloseReason(frame.Payload.Span)}", failure: false);
+                        Close($"'{RemoteName}' said goodbye: {DecodeCloseReason(frame.Payload.Span)}", failure: false);
                         return;
                     default:
                         throw new LinkProtocolException($"{frame.Kind} frame after the handshake ({frame.Payload.Length} bytes)");
@@ -56,7 +58,7 @@ public sealed partial class Link
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
         {
-            if (_goodbyeSent) Close($"closed by this node ({_options.NodeName})", failure: false);
+            if (_goodbyeSent) Close(LocalCloseReason, failure: false);
             else Close($"receiving from '{RemoteName}' failed: {e.Message}", failure: true);
         }
     }

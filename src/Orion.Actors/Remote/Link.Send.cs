@@ -123,7 +123,7 @@ public sealed partial class Link
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
             timeout.CancelAfter(GoodbyeTimeout);
             Sent(await FrameWriter.WriteAsync(_stream, FrameKind.Close, payload, timeout.Token).ConfigureAwait(false));
-            if (_stream is SslStream ssl) await ssl.ShutdownAsync().ConfigureAwait(false);
+            if (_stream is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
             _socket.Shutdown(SocketShutdown.Send);
             return true;
         }

@@ -36,7 +36,10 @@ public sealed partial class Link : IAsyncDisposable
         _stream = handshake.Stream;
         _options = options;
         RemoteName = handshake.RemoteName;
-        RemoteEndPoint = socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        // A dual-mode client socket reports IPv4 peers as [::ffff:a.b.c.d]; show them as people write them.
+        RemoteEndPoint = socket.RemoteEndPoint is IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+            ? new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port)
+            : socket.RemoteEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         Encrypted = handshake.Encrypted && _stream is SslStream;
         _reader = new FrameReader(_stream, options.MaxFrameBytes);
         _lastSent = Stopwatch.GetTimestamp();
@@ -88,14 +91,26 @@ public sealed partial class Link : IAsyncDisposable
 
     /// <summary>Closes cleanly: says goodbye (a Close frame), waits briefly for the peer to hang up, then releases the
     /// socket. The peer's ReceiveAsync returns null rather than throwing.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseGracefullyAsync("its application closed the link");
+
+    /// <summary>DisposeAsync with the goodbye text the peer will see (the listener says it is shutting down).</summary>
+    internal async ValueTask CloseGracefullyAsync(string goodbye)
     {
         if (Volatile.Read(ref _closeState) == 0)
         {
-            string reason = $"closed by this node ({_options.NodeName})";
+            string reason = LocalCloseReason;
             _goodbyeSent = true;
-            if (await SayGoodbyeAsync(reason).ConfigureAwait(false))
-                await Task.WhenAny(_readLoop, Task.Delay(GoodbyeTimeout)).ConfigureAwait(false);
+            if (await SayGoodbyeAsync(goodbye).ConfigureAwait(false))
+            {
+                try
+                {
+                    await _readLoop.WaitAsync(GoodbyeTimeout).ConfigureAwait(false); // the peer hangs up once it read the goodbye
+                }
+                catch (TimeoutException)
+                {
+                    // It did not: cut the connection anyway.
+                }
+            }
             Close(reason, failure: false);
         }
         await _released.Task.ConfigureAwait(false);
@@ -117,6 +132,8 @@ public sealed partial class Link : IAsyncDisposable
 
     string? _closeReason;
 
+    string LocalCloseReason => $"closed by this node ('{_options.NodeName}')";
+
     async Task ReleaseAsync()
     {
         await Task.WhenAll(_readLoop, _heartbeatLoop).ConfigureAwait(false);
@@ -124,7 +141,6 @@ public sealed partial class Link : IAsyncDisposable
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
-            _reader.Dispose();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {
@@ -132,6 +148,7 @@ public sealed partial class Link : IAsyncDisposable
         }
         finally
         {
+            _reader.Dispose();
             _sendLock.Release();
             _released.TrySetResult();
         }

@@ -93,13 +93,14 @@ public sealed class LinkListener : IAsyncDisposable
 
     async Task HandleAsync(Socket socket)
     {
-        var peer = socket.RemoteEndPoint;
+        EndPoint? peer = null;
         Link link;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
         {
             timeout.CancelAfter(_options.HandshakeTimeout);
             try
             {
+                peer = socket.RemoteEndPoint;
                 LinkSockets.Configure(socket);
                 var network = new NetworkStream(socket, ownsSocket: false);
                 var result = await ServerHandshake.RunAsync(network, _options, _credentials, peer, timeout.Token).ConfigureAwait(false);
@@ -160,7 +161,7 @@ public sealed class LinkListener : IAsyncDisposable
         _socket.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_handshakes.Keys).ConfigureAwait(false);
-        await Task.WhenAll(_links.Keys.Select(l => l.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_links.Keys.Select(l => l.CloseGracefullyAsync("its listener is shutting down").AsTask())).ConfigureAwait(false);
         _credentials?.Dispose();
         _stop.Dispose();
     }

@@ -9,7 +9,7 @@ internal static class ServerHandshake
     public static async Task<HandshakeResult> RunAsync(Stream network, LinkOptions options, ServerCredentials? credentials,
         EndPoint? peer, CancellationToken ct)
     {
-        var plain = new FrameReader(network, Handshake.MaxFrameBytes);
+        var plain = new FrameReader(network, Handshake.MaxFrameBytes, Handshake.FrameLimitName);
         var hello = await Handshake.ReadAsync(plain, FrameKind.Hello, (reason, text) => new(reason, $"{peer} refused this node: {text}"), ct)
             .ConfigureAwait(false);
         var h = new PayloadReader(hello, "Hello");
@@ -50,7 +50,7 @@ internal static class ServerHandshake
 
     static async Task<string> AuthenticateAsync(Stream stream, LinkOptions options, byte[] binding, EndPoint? peer, CancellationToken ct)
     {
-        var reader = new FrameReader(stream, Handshake.MaxFrameBytes);
+        var reader = new FrameReader(stream, Handshake.MaxFrameBytes, Handshake.FrameLimitName);
         var identify = await Handshake.ReadAsync(reader, FrameKind.Identify, (reason, text) => new(reason, $"{peer} refused this node: {text}"), ct)
             .ConfigureAwait(false);
         var i = new PayloadReader(identify, "Identify");

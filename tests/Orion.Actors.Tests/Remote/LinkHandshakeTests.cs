@@ -139,7 +139,14 @@ public sealed class LinkHandshakeTests
         {
             using var socket = await tcp.AcceptSocketAsync();
             await socket.SendAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray());
-            await socket.ReceiveAsync(new byte[64]); // hold the connection until the client hangs up
+            try
+            {
+                while (await socket.ReceiveAsync(new byte[64]) > 0) { } // hold the connection until the client hangs up
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // It hung up with our answer unread: a reset.
+            }
         });
 
         var e = await Assert.ThrowsAsync<LinkRefusedException>(() =>
@@ -159,6 +166,20 @@ public sealed class LinkHandshakeTests
         Assert.Equal(0, await silent.ReadToEndAsync()); // the listener hangs up without a word
         await server.Log.WaitForAsync("timed out", "HandshakeTimeout");
         Assert.Equal(0, server.AcceptedCount);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_ServerNeverAnswers_ThrowsTimeoutExceptionWhichIsRetryable()
+    {
+        // The kernel completes the TCP connect from the backlog; nobody ever reads the Hello.
+        using var tcp = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        tcp.Start();
+        var options = LinkKit.Options("worker") with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var e = await Assert.ThrowsAsync<TimeoutException>(() =>
+            LinkClient.ConnectAsync("127.0.0.1", ((IPEndPoint)tcp.LocalEndpoint).Port, options).Within());
+
+        Assert.Contains("HandshakeTimeout", e.Message);
     }
 
     [Fact]

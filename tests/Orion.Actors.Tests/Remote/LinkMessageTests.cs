@@ -71,6 +71,24 @@ public sealed class LinkMessageTests
         Assert.Equal(1.00390625f, (await accepted.ReceiveAsync().Within())!.Tensors[0].Span[0]);
     }
 
+    [Theory]
+    [InlineData(TensorEncoding.Fp32)]
+    [InlineData(TensorEncoding.Bf16)]
+    public async Task SendAsync_TensorOfManyDefaultChunks_ArrivesWhole(TensorEncoding encoding)
+    {
+        await using var server = new TestListener(LinkKit.Options("coordinator", TlsMode.On));
+        await using var client = await server.ConnectAsync(LinkKit.Options("worker", TlsMode.On));
+        var accepted = await server.NextAcceptedAsync();
+        var tensor = RandomFloats(3_500_001, 3).Select(v => float.IsNaN(v) ? 0f : v).ToArray(); // 14 MB: 14+ chunks of 1 MiB
+
+        await client.SendAsync(new WireMessage("Big", [], [tensor]), encoding);
+        var received = (await accepted.ReceiveAsync().Within())!.Tensors[0];
+
+        var expected = encoding == TensorEncoding.Fp32 ? tensor : [.. tensor.Select(v => TensorWireCodec.FromBf16(TensorWireCodec.ToBf16(v)))];
+        Assert.Equal(Bits(expected), Bits(received));
+        Assert.True(client.BytesSent >= tensor.Length * TensorWireCodec.BytesPerElement(encoding));
+    }
+
     [Fact]
     public async Task SendAsync_NoTensorsAndEmptyTensor_RoundTrip()
     {
@@ -158,11 +176,11 @@ public sealed class LinkMessageTests
 
         Assert.Equal("Last", (await accepted.ReceiveAsync().Within())!.Type); // received before the goodbye: still delivered
         Assert.Null(await accepted.ReceiveAsync().Within());
-        Assert.Contains("'worker' closed the link", await accepted.Closed.Within());
+        Assert.Contains("'worker' said goodbye: its application closed the link", await accepted.Closed.Within());
         Assert.Contains("closed by this node", await client.Closed.Within());
         Assert.Null(await client.ReceiveAsync().Within());
         await Assert.ThrowsAsync<LinkClosedException>(() => client.SendAsync(new WireMessage("After", [], [])));
-        await server.Log.WaitForAsync("'worker'", "closed the link");
+        await server.Log.WaitForAsync("link to 'worker'", "said goodbye");
     }
 
     [Fact]
