@@ -60,6 +60,8 @@ public sealed partial class CoordinatorActor
         if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}"));
         await AppendAsync(new MembershipChanged(name, Joined: false, reason)).ConfigureAwait(false);
         settings.Note($"worker {name} left: {reason}");
+        if (_workers.Count == 0 && settings.StopWhenNoWorkers)
+            throw new RunFailedException($"no worker is left to train on (the last one, {name}, left: {reason})");
         if (_inFlight is { } f)
             for (int k = 0; k < f.Shards.Length; k++)
                 if (f.Gradients[k] is null && f.AssignedTo[k] == name) Assign(k);

@@ -37,7 +37,7 @@ public sealed partial class CoordinatorActor
         f.AssignedTo[k] = worker?.Name;
         if (worker is null) return; // waits for a worker to become ready (OnReady assigns what is pending)
         if (++f.Attempts[k] > settings.MaxShardAttempts)
-            throw new InvalidOperationException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
+            throw new RunFailedException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
         long id = f.RequestIds[k] = ++_nextRequest;
         var s = f.Shards[k];
         worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight));

@@ -20,6 +20,11 @@ public sealed record CoordinatorSettings
     public TimeSpan ShardTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>How often one shard may fail before the run stops (a bad model or data, not a bad worker).</summary>
     public int MaxShardAttempts { get; init; } = 8;
+    /// <summary>
+    /// Single-node mode: no worker can join later, so when the last one is gone the run stops with the reason
+    /// (e.g. every worker failed to compile a model that breaks an ANE restriction) instead of waiting forever.
+    /// </summary>
+    public bool StopWhenNoWorkers { get; init; }
     /// <summary>Resolves a tokenizer spec to a text encoder (for text data).</summary>
     public required Func<string, Func<string, ushort[]>> Encoder { get; init; }
     public Action<string> Note { get; init; } = _ => { };

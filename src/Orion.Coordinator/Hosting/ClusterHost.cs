@@ -34,7 +34,7 @@ public static class ClusterHost
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
         ArgumentNullException.ThrowIfNull(workerOptions);
-        return RunAsync(settings, (system, coordinator) =>
+        return RunAsync(settings with { StopWhenNoWorkers = true }, (system, coordinator) =>
         {
             for (int i = 0; i < workers; i++)
             {

@@ -4,7 +4,7 @@ namespace Orion.Cli.Tests.Cluster;
 
 internal static class ClusterRuns
 {
-    public static readonly string[] Training = ["--steps", "6", "--batch", "4", "--seq", "16", "--checkpoint-every", "2", "--workers", "2"];
+    public static readonly string[] Training = ["--steps", "6", "--batch", "4", "--seq", "32", "--checkpoint-every", "2", "--workers", "2"];
 
     private static readonly Lazy<string> Reference = new(() =>
     {
