@@ -20,6 +20,8 @@ public static class ClusterBenches
     /// Median/min of one round (UpdateWeights to every worker, ShardComputed back); rate = tensor MB (10^6 bytes, both
     /// directions) per second; ratio = that rate over raw loopback TCP moving the same bytes on as many connections,
     /// measured just before (the target: at least 0.7). Each side checks a round's bytes before timing.
+    /// The links allocate every received tensor afresh, so the figure swings with whether the GC hands back memory
+    /// already touched or fresh pages the kernel must fault in and zero (the raw side reuses its buffers).
     /// </summary>
     public static BenchResult Exchange(BenchContext ctx, ExchangeSize size, string name)
     {
