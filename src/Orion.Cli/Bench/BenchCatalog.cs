@@ -20,7 +20,11 @@ public sealed partial class BenchCatalog
         .Register("fp16-convert", Fp16ConvertBench.Run)
         .Register("gemm-dw", ModelBenches.GemmDw)
         .Register("forward-gpt2-124m", ModelBenches.ForwardGpt2_124m)
-        .Register("train-gpt2-small", ModelBenches.TrainGpt2Small);
+        .Register("train-gpt2-small", ModelBenches.TrainGpt2Small)
+        .Register("exchange-n2", ClusterBenches.ExchangeN2)
+        .Register("exchange-n4", ClusterBenches.ExchangeN4)
+        .Register("step-overhead", ClusterBenches.StepOverhead)
+        .Register("step-overhead-journal", ClusterBenches.StepOverheadJournal);
 
     /// <summary>Adds a benchmark; names are lower-case letters, digits and '-', and unique. Returns this for chaining.</summary>
     public BenchCatalog Register(string name, Func<BenchContext, BenchResult> factory)
