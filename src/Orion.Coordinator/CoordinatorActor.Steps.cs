@@ -70,6 +70,7 @@ public sealed partial class CoordinatorActor
     private async Task CommitAsync(StepInFlight f)
     {
         ShardPlan.SumInOrder(f.Gradients!, _grads.Data);
+        foreach (var g in f.Gradients) Actors.Remote.TensorPool.Return(g!); // each shard's gradient is this step's alone
         double loss = 0;
         for (int k = 0; k < f.Shards.Length; k++) loss += f.Losses[k] * f.Shards[k].Weight;
         var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, _options);

@@ -85,6 +85,7 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
         if (_model is null || u.RunId != _runId) return; // not prepared: the next PrepareRun carries the weights
         CheckLength(u.Weights, _model.Parameters.Data.Length, "weights");
         u.Weights.CopyTo(_model.Parameters.Data, 0);
+        if (u.Owned) Orion.Actors.Remote.TensorPool.Return(u.Weights);
         _patched += _model.PatchWeights();
     }
 

@@ -28,9 +28,9 @@ internal sealed class MessageAssembler(long maxMessageBytes)
         if (fp32Bytes > maxMessageBytes)
             throw new LinkProtocolException(
                 $"message '{start.Type}' declares {fp32Bytes:N0} tensor bytes, over MaxMessageBytes {maxMessageBytes:N0} (raise the limit on both sides, or split the message)");
-        // Allocated once at the declared length; uninitialized is safe because every element is written before delivery.
+        // Rented once at the declared length (TensorPool); stale contents are safe because every element is written before delivery.
         var tensors = new float[start.Tensors.Length][];
-        for (int i = 0; i < tensors.Length; i++) tensors[i] = GC.AllocateUninitializedArray<float>((int)start.Tensors[i].Elements);
+        for (int i = 0; i < tensors.Length; i++) tensors[i] = TensorPool.Rent((int)start.Tensors[i].Elements);
         _start = start;
         _tensors = tensors;
         _current = 0;

@@ -78,7 +78,11 @@ internal sealed class LinkExchange : IAsyncDisposable
     private static string WorkerName(int rank) => $"worker-{rank}";
 
     /// <summary>One round, as the coordinator's broadcast and collection: every send and receive in flight at once.</summary>
-    public void Round() => RoundAsync().GetAwaiter().GetResult();
+    public void Round()
+    {
+        // As the coordinator does after summing: each received gradient goes back to the pool.
+        foreach (var r in RoundAsync().GetAwaiter().GetResult()) TensorPool.Return(r.Gradients);
+    }
 
     private async Task<ShardComputed[]> RoundAsync()
     {
@@ -109,6 +113,7 @@ internal sealed class LinkExchange : IAsyncDisposable
         {
             if (ProtocolCodec.DecodeCommand(m) is not UpdateWeights u) continue;
             if (_keepReceived) _received[rank] = u.Weights;
+            else TensorPool.Return(u.Weights); // as a worker does once the weights are copied into its model
             var reply = new ShardComputed(u.RunId, WorkerName(rank), u.Step, u.Step, rank, 0, _gradient, WorkerStats.None);
             await link.SendAsync(ProtocolCodec.Encode(reply)).ConfigureAwait(false);
         }

@@ -55,7 +55,7 @@ public static class ProtocolCodec
                 return new ComputeShard(c.RunId, c.Step, c.RequestId, c.Shard, c.BatchSize, c.Seq, c.Inputs, c.Targets, c.GradScale);
             case "update-weights":
                 var u = Header<StepHeader>(m, tensors: 1);
-                return new UpdateWeights(u.RunId, u.Step, Tensor(m, 0));
+                return new UpdateWeights(u.RunId, u.Step, Tensor(m, 0), Owned: true);
             case "end-run":
                 var e = Header<EndHeader>(m, tensors: 0);
                 return new EndRun(e.RunId, e.Reason);

@@ -13,7 +13,9 @@ public sealed record PrepareRun(string RunId, ModelConfig Config, int Seq, long 
 public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale) : WorkerCommand(RunId);
 
 /// <summary>The weights after step <paramref name="Step"/> was committed: delta-patch them into the programs.</summary>
-public sealed record UpdateWeights(string RunId, long Step, float[] Weights) : WorkerCommand(RunId);
+/// <param name="Owned">The array belongs to this message alone (it came off a link) and goes back to the TensorPool once
+/// copied; in-process the coordinator shares one array among all workers, so it must not.</param>
+public sealed record UpdateWeights(string RunId, long Step, float[] Weights, bool Owned = false) : WorkerCommand(RunId);
 
 /// <summary>The run is over (or this worker is dismissed): stop.</summary>
 public sealed record EndRun(string RunId, string Reason) : WorkerCommand(RunId);

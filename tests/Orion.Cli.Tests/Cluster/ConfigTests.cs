@@ -65,7 +65,7 @@ public sealed class ConfigTests
     {
         using var dir = new TempDir();
         var conf = dir.At("run.conf");
-        File.WriteAllText(conf, "orion {\n  training { steps = 3, batch = 2, seq = 8, checkpoint-every = 0 }\n  cluster.workers = 2\n}\n");
+        File.WriteAllText(conf, "orion {\n  training { steps = 3, batch = 2, seq = 32, checkpoint-every = 0 }\n  cluster.workers = 2\n}\n");
         Cli.Ok("train", "--config", conf, "--steps", "2", "--run-dir", dir.At("run"), "--cache-dir", dir.At("cache"));
         var lines = File.ReadAllLines(dir.At("run", "steps.jsonl"));
         Assert.Equal(2, lines.Length); // --steps 2 over the file's 3
