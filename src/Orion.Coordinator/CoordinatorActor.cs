@@ -34,7 +34,15 @@ public sealed partial class CoordinatorActor(CoordinatorSettings settings, TaskC
     {
         await RecoverAsync().ConfigureAwait(false);
         Publish("waiting for workers");
-        if (_state.Step >= _options.Steps) await FinishAsync().ConfigureAwait(false);
+        if (_finished)
+        {
+            // Resuming a run that already completed: nothing to train or journal, but the host still needs its outcome.
+            settings.Note($"run {settings.RunId} is already complete at step {_state.Step}");
+            Publish("complete");
+            completion.TrySetResult(_state);
+            Context.Stop(Self);
+        }
+        else if (_state.Step >= _options.Steps) await FinishAsync().ConfigureAwait(false);
     }
 
     protected override async Task ReceiveAsync(CoordinatorMessage message)

@@ -91,20 +91,29 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
 
     private long _patched;
 
-    /// <summary>Compiles (or loads from the cache) every program; recycles the device once if the compile budget runs out.</summary>
+    /// <summary>
+    /// Compiles (or loads from the cache) every program. When the compile budget runs out the device is recycled and the
+    /// build retried, as long as a retry can get further: the device had compiled before this attempt (a fresh one has
+    /// its whole budget), or this attempt put programs into the cache (the next one starts there). A budget smaller
+    /// than one program, or than the whole model without a cache, still fails.
+    /// </summary>
     private void Build(ModelParameters parameters, int seq)
     {
         DisposeModel();
-        try
+        while (true)
         {
-            _model = new DeviceModel(_device!, parameters, 1, seq, training: true, cache: options.Cache);
+            int before = _device!.CompileCount;
+            try
+            {
+                _model = new DeviceModel(_device, parameters, 1, seq, training: true, cache: options.Cache);
+                break;
+            }
+            catch (CompileBudgetExceededException) when (before > 0 || (options.Cache is not null && _device.CompileCount > before))
+            {
+                Recycle();
+            }
         }
-        catch (CompileBudgetExceededException)
-        {
-            Recycle();
-            _model = new DeviceModel(_device!, parameters, 1, seq, training: true, cache: options.Cache);
-        }
-        _compiledFor = _device!.Fingerprint;
+        _compiledFor = _device.Fingerprint;
     }
 
     private void Recycle()

@@ -2,6 +2,7 @@
 // (ids, step, shapes, scalars — floats round-trip exactly) and whose tensors (weights, gradients) travel as raw
 // little-endian chunks through the link, never as JSON. Anything unexpected is a ProtocolException: the link closes.
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Orion.Actors.Remote;
 using Orion.Engine.Model;
 
@@ -11,7 +12,15 @@ public sealed class ProtocolException(string message) : Exception(message);
 
 public static class ProtocolCodec
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // A NaN or infinite loss is a real outcome (a corrupt device output): it must reach the coordinator, which skips the step.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A header missing a field, or null where none is allowed, is malformed — not a message full of nulls.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
 
     private sealed record PrepareHeader(string RunId, JsonElement Config, int Seq, long Step);
     private sealed record ShardHeader(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale);
@@ -46,7 +55,7 @@ public static class ProtocolCodec
         {
             case "prepare-run":
                 var p = Header<PrepareHeader>(m, tensors: 1);
-                var config = ModelConfig.FromJsonElement(p.Config, "prepare-run");
+                var config = Config(p.Config);
                 return new PrepareRun(p.RunId, config, p.Seq, p.Step, Tensor(m, 0));
             case "compute-shard":
                 var c = Header<ShardHeader>(m, tensors: 0);
@@ -80,6 +89,18 @@ public static class ProtocolCodec
             case "device-changed": return Header<DeviceFingerprintChanged>(m, tensors: 0);
             default:
                 throw new ProtocolException($"'{m.Type}' is not a message the coordinator accepts");
+        }
+    }
+
+    private static ModelConfig Config(JsonElement e)
+    {
+        try
+        {
+            return ModelConfig.FromJsonElement(e, "prepare-run");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            throw new ProtocolException($"prepare-run: {ex.Message}");
         }
     }
 
