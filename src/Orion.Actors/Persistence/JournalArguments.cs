@@ -55,4 +55,21 @@ internal static class JournalArguments
     public static string AppendFailed(string description, string streamId, IReadOnlyList<JournalEvent> events, Exception e) =>
         $"{description}: appending events {events[0].Sequence}..{events[^1].Sequence} to stream '{streamId}' failed: {e.Message}. " +
         "The batch is not durable; the writer must stop and recover from the journal.";
+
+    /// <summary>Rows per read page, for both journals: a slow reader never holds a connection or blocks writers.</summary>
+    internal const int ReadPageSize = 256;
+
+    /// <summary>Streams a stream page by page from <paramref name="fromSequence"/>; a short page is the last.</summary>
+    internal static async IAsyncEnumerable<JournalEvent> ReadPages(long fromSequence, Func<long, CancellationToken, Task<List<JournalEvent>>> readPage,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        long next = fromSequence;
+        while (true)
+        {
+            List<JournalEvent> page = await readPage(next, ct).ConfigureAwait(false);
+            foreach (JournalEvent e in page) yield return e;
+            if (page.Count < ReadPageSize) yield break;
+            next = page[^1].Sequence + 1;
+        }
+    }
 }

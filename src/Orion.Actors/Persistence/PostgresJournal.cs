@@ -9,7 +9,6 @@ namespace Orion.Actors.Persistence;
 
 internal sealed partial class PostgresJournal : IJournal
 {
-    private const int ReadPageSize = 256;
     private readonly NpgsqlDataSource _dataSource;
     private int _disposed;
 
@@ -128,20 +127,7 @@ internal sealed partial class PostgresJournal : IJournal
     {
         JournalArguments.CheckStream(streamId);
         JournalArguments.CheckFrom(fromSequence);
-        return ReadPagesAsync(streamId, fromSequence, ct);
-    }
-
-    private async IAsyncEnumerable<JournalEvent> ReadPagesAsync(string streamId, long fromSequence, [EnumeratorCancellation] CancellationToken ct)
-    {
-        long next = fromSequence;
-        while (true)
-        {
-            // One short connection per page: a slow consumer never pins a pooled connection or blocks writers.
-            List<JournalEvent> page = await ReadPageAsync(streamId, next, ct).ConfigureAwait(false);
-            foreach (JournalEvent e in page) yield return e;
-            if (page.Count < ReadPageSize) yield break;
-            next = page[^1].Sequence + 1;
-        }
+        return JournalArguments.ReadPages(fromSequence, (next, token) => ReadPageAsync(streamId, next, token), ct);
     }
 
     public async Task SaveSnapshotAsync(string streamId, SnapshotRecord snapshot, CancellationToken ct = default)
@@ -213,7 +199,7 @@ internal sealed partial class PostgresJournal : IJournal
                     "SELECT sequence, type, payload FROM orion_journal WHERE stream_id = $1 AND sequence >= $2 ORDER BY sequence LIMIT $3", c);
                 select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
                 select.Parameters.Add(new NpgsqlParameter<long> { TypedValue = from });
-                select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ReadPageSize });
+                select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = JournalArguments.ReadPageSize });
                 var page = new List<JournalEvent>();
                 NpgsqlDataReader reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))

@@ -10,7 +10,6 @@ namespace Orion.Actors.Persistence;
 internal sealed partial class SqliteJournal
 {
     /// <summary>Events read per trip under the gate; the gate is released between pages so a reader never blocks writers.</summary>
-    internal const int ReadPageSize = 256;
 
     public Task<long> HighestSequenceAsync(string streamId, CancellationToken ct = default)
     {
@@ -57,20 +56,7 @@ internal sealed partial class SqliteJournal
     {
         JournalArguments.CheckStream(streamId);
         JournalArguments.CheckFrom(fromSequence);
-        return ReadPagesAsync(streamId, fromSequence, ct);
-    }
-
-    private async IAsyncEnumerable<JournalEvent> ReadPagesAsync(string streamId, long fromSequence, [EnumeratorCancellation] CancellationToken ct)
-    {
-        long next = fromSequence;
-        while (true)
-        {
-            List<JournalEvent> page = await RunAsync(c => ReadPage(c, streamId, next), $"reading stream '{streamId}' from sequence {next}", ct)
-                .ConfigureAwait(false);
-            foreach (JournalEvent e in page) yield return e;
-            if (page.Count < ReadPageSize) yield break;
-            next = page[^1].Sequence + 1;
-        }
+        return JournalArguments.ReadPages(fromSequence, (next, token) => RunAsync(c => ReadPage(c, streamId, next), $"reading stream '{streamId}' from sequence {next}", token), ct);
     }
 
     public Task SaveSnapshotAsync(string streamId, SnapshotRecord snapshot, CancellationToken ct = default)
@@ -122,7 +108,7 @@ internal sealed partial class SqliteJournal
             """);
         select.Parameters.AddWithValue("$stream", streamId);
         select.Parameters.AddWithValue("$from", from);
-        select.Parameters.AddWithValue("$limit", ReadPageSize);
+        select.Parameters.AddWithValue("$limit", JournalArguments.ReadPageSize);
         using SqliteDataReader reader = select.ExecuteReader();
         var page = new List<JournalEvent>();
         while (reader.Read()) page.Add(new JournalEvent(reader.GetInt64(0), reader.GetString(1), Blob(reader, 2)));
