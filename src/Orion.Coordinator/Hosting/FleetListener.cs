@@ -29,7 +29,7 @@ public sealed class FleetListener : IAsyncDisposable
     private async Task ServeAsync(Link link)
     {
         var name = link.RemoteName;
-        var sender = new LinkSender<WorkerCommand>(link, $"{name}@{link.RemoteEndPoint}", ProtocolCodec.Encode);
+        var sender = new LinkSender<WorkerCommand>(link, $"{name}@{link.RemoteEndPoint}", ProtocolCodec.Encode, _log);
         _links[sender] = link;
         _coordinator.Tell(new WorkerJoined(name, sender, link.RemoteEndPoint.ToString() ?? "?", () => link.BytesSent + link.BytesReceived));
         string reason = "the worker closed the link";

@@ -12,8 +12,11 @@ public sealed class LinkSender<T> : ActorRef<T> where T : class
     private readonly Link _link;
     private readonly Func<T, WireMessage> _encode;
 
-    public LinkSender(Link link, string path, Func<T, WireMessage> encode)
+    private readonly Action<string>? _log;
+
+    public LinkSender(Link link, string path, Func<T, WireMessage> encode, Action<string>? log = null)
     {
+        _log = log;
         _link = link ?? throw new ArgumentNullException(nameof(link));
         _encode = encode ?? throw new ArgumentNullException(nameof(encode));
         Path = path;
@@ -37,8 +40,12 @@ public sealed class LinkSender<T> : ActorRef<T> where T : class
             await foreach (var m in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
                 await _link.SendAsync(_encode(m)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or LinkClosedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever failed (the socket, or encoding a message), the link is unusable: close it, so the other side
+            // and this node's read loop see the worker or coordinator leave instead of a silent stall.
+            if (ex is not (IOException or ObjectDisposedException or LinkClosedException or OperationCanceledException or System.Net.Sockets.SocketException))
+                _log?.Invoke($"sending to {Path} failed, closing the link: {ex.GetType().Name}: {ex.Message}");
             _queue.Writer.TryComplete();
             await _link.DisposeAsync().ConfigureAwait(false);
         }

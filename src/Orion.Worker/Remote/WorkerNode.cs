@@ -23,7 +23,7 @@ public static class WorkerNode
         {
             var link = await LinkClient.ConnectWithRetryAsync(o.Host, o.Port, o.Link, o.Log, ct).ConfigureAwait(false);
             o.Log($"connected to the coordinator at {o.Host}:{o.Port} ({(link.Encrypted ? "TLS" : "no TLS")})");
-            var sender = new LinkSender<CoordinatorMessage>(link, relay.Path, ProtocolCodec.Encode);
+            var sender = new LinkSender<CoordinatorMessage>(link, relay.Path, ProtocolCodec.Encode, o.Log);
             relay.Retarget(sender);
             bool ended = false;
             try
