@@ -17,7 +17,8 @@ public sealed record CoordinatorSettings
     /// <summary>Workers that must be ready before the first step this process announces.</summary>
     public int MinWorkers { get; init; } = 1;
     /// <summary>A shard not answered in this time marks its worker unresponsive; the shard is reassigned.</summary>
-    public TimeSpan ShardTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ShardTimeout { get; init; } = DefaultShardTimeout;
+    public static readonly TimeSpan DefaultShardTimeout = TimeSpan.FromMinutes(10);
     /// <summary>How often one shard may fail before the run stops (a bad model or data, not a bad worker).</summary>
     public int MaxShardAttempts { get; init; } = 8;
     /// <summary>

@@ -33,7 +33,7 @@ internal static class ClusterOptions
         if (workers <= 0) throw new CliUsageException($"--workers {workers}: expected 1 or more");
         var journal = r.GetValue(f.Journal) ?? config.Journal ?? "sqlite:" + Path.Combine(runDir, "journal.db");
         var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
-        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? TimeSpan.FromMinutes(10), config);
+        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? CoordinatorSettings.DefaultShardTimeout, config);
     }
 
     public static DeviceChoice Device(string? flag, ClusterConfig config) => DeviceSelection.Parse(flag ?? config.Device ?? "auto");

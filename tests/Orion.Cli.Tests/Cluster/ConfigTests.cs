@@ -72,4 +72,22 @@ public sealed class ConfigTests
         Assert.Contains("\"workers\":2", lines[0], StringComparison.Ordinal);
         Assert.True(Directory.Exists(dir.At("run", "checkpoints", "step-000002")));
     }
+
+    [Fact]
+    public void ReferenceConf_ClusterAndLinkDefaults_MatchCode()
+    {
+        var root = Orion.Engine.Config.HoconParser.ParseFile(Path.Combine(RepoRoot, "hocon", "reference.conf"));
+        var cluster = new Orion.Engine.Config.ConfigSection(root, "orion.cluster");
+        var links = new Orion.Engine.Config.ConfigSection(root, "orion.links");
+        var code = new Orion.Actors.Remote.LinkOptions { NodeName = "x" };
+        Assert.Equal(1, cluster.GetInt("workers"));
+        Assert.Equal(Orion.Coordinator.CoordinatorSettings.DefaultShardTimeout, cluster.GetDuration("shard-timeout"));
+        Assert.Equal(code.HeartbeatInterval, links.GetDuration("heartbeat-interval"));
+        Assert.Equal(code.FailureTimeout, links.GetDuration("failure-timeout"));
+        Assert.Equal(code.HandshakeTimeout, links.GetDuration("handshake-timeout"));
+        Assert.Equal(code.MaxFrameBytes, links.GetBytes("max-frame"));
+        Assert.Equal(code.TensorChunkBytes, links.GetBytes("tensor-chunk"));
+        Assert.Equal(code.Tls.ToString().ToLowerInvariant(), links.GetString("tls"));
+        Assert.Equal(code.Encoding.ToString().ToLowerInvariant(), links.GetString("tensor-encoding"));
+    }
 }
