@@ -104,7 +104,7 @@ public sealed partial class CoordinatorActor
         _log.Sync();
         var folder = Path.Combine(settings.RunDir, "checkpoints", Checkpoint.FolderName(_state.Step));
         Checkpoint.Save(folder, _state, _options, _dataSpec, _dataTokens, _tokenizer);
-        var hash = LoadedCheckpoint.FromFolder(folder, withOptimizer: false).WeightsHash();
+        var hash = Checkpoint.WeightsHash(_state.Parameters); // the bits just saved; no need to read them back
         var saved = new CheckpointSaved(_state.Step, Path.GetRelativePath(settings.RunDir, folder), hash);
         await AppendAsync(saved).ConfigureAwait(false);
         await _journal.SaveSnapshotAsync(settings.RunId, new Actors.Persistence.SnapshotRecord(_sequence, saved.ToJournal(_sequence).Payload)).ConfigureAwait(false);
@@ -128,7 +128,7 @@ public sealed partial class CoordinatorActor
         _finished = true;
         if (LoadedCheckpoint.Latest(Path.Combine(settings.RunDir, "checkpoints")) is not { } last || !last.EndsWith(Checkpoint.FolderName(_state.Step), StringComparison.Ordinal))
             await CheckpointAsync().ConfigureAwait(false);
-        var hash = LoadedCheckpoint.FromFolder(Path.Combine(settings.RunDir, "checkpoints", Checkpoint.FolderName(_state.Step)), withOptimizer: false).WeightsHash();
+        var hash = Checkpoint.WeightsHash(_state.Parameters);
         await AppendAsync(new RunCompleted(_state.Step, hash)).ConfigureAwait(false);
         foreach (var w in _workers) w.Ref.Tell(new EndRun(settings.RunId, "the run is complete"));
         settings.Note($"run {settings.RunId} complete at step {_state.Step} (weights {hash[..12]})");

@@ -18,6 +18,7 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
     private DeviceFingerprint? _compiledFor;
     private string? _runId;
     private int _compilesBefore, _recycles, _invalidations;
+    private long _patched;
 
     protected override Task PreStartAsync()
     {
@@ -88,8 +89,6 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
         if (u.Owned) Orion.Actors.Remote.TensorPool.Return(u.Weights);
         _patched += _model.PatchWeights();
     }
-
-    private long _patched;
 
     /// <summary>
     /// Compiles (or loads from the cache) every program. When the compile budget runs out the device is recycled and the

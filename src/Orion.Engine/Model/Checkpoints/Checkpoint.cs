@@ -73,6 +73,9 @@ public static class Checkpoint
         Save(folder, state, null, source, 0, tokenizer);
     }
 
+    /// <summary>sha256 of the weights in canonical form (`orion checkpoint hash`): the same bits give the same hash anywhere.</summary>
+    public static string WeightsHash(ModelParameters parameters) => Sha256(SafeTensors.Serialize(ModelTensors(parameters)));
+
     internal static Dictionary<string, SafeTensor> ModelTensors(ModelParameters p)
     {
         var d = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);

@@ -98,5 +98,5 @@ public sealed record LoadedCheckpoint(string Path, ModelParameters Parameters, C
     }
 
     /// <summary>sha256 of the model weights in canonical form (names sorted, fp32 little-endian): same bits, same hash, anywhere.</summary>
-    public string WeightsHash() => Checkpoint.Sha256(SafeTensors.Serialize(Checkpoint.ModelTensors(Parameters)));
+    public string WeightsHash() => Checkpoint.WeightsHash(Parameters);
 }
