@@ -1,8 +1,9 @@
 // Membership (architecture.md, Cluster): workers join (star), get the current weights and compile or hit their cache;
 // a lost worker's shards are reassigned for the step in flight; a returning worker rejoins at the next step. Every
-// change is journaled, and the status board is republished after each message.
-using Orion.Coordinator.Journal;
-using Orion.Worker.Protocol;
+// change is persisted, the coordinator watches each worker's actor, and the status board is republished after each message.
+using Akka.Actor;
+using Orion.Actors.Journal;
+using Orion.Actors.Protocol;
 
 namespace Orion.Coordinator;
 
@@ -14,21 +15,24 @@ public sealed partial class CoordinatorActor
 
     private WorkerSlot? Slot(string name) => _workers.Find(w => w.Name == name);
 
-    private async Task OnJoinedAsync(WorkerJoined j)
+    private void OnJoined(WorkerJoined j)
     {
-        if (Slot(j.Worker) is not null) await OnLeftAsync(j.Worker, "replaced by a new connection under the same name").ConfigureAwait(false);
+        if (Slot(j.Worker) is not null) OnLeft(j.Worker, "replaced by a new connection under the same name");
         var slot = new WorkerSlot(j.Worker, j.Ref, j.Address, _nextRank++, j.BytesExchanged);
         _workers.Add(slot);
-        await AppendAsync(new MembershipChanged(j.Worker, Joined: true, j.Address)).ConfigureAwait(false);
-        settings.Note($"worker {j.Worker} joined from {j.Address}");
-        Prepare(slot);
+        Context.Watch(j.Ref);
+        PersistThen(new MembershipChanged(j.Worker, Joined: true, j.Address), () =>
+        {
+            settings.Note($"worker {j.Worker} joined from {j.Address}");
+            if (_workers.Contains(slot)) Prepare(slot);
+        });
     }
 
     private void Prepare(WorkerSlot slot)
     {
         slot.State = WorkerState.Preparing;
         slot.WeightsStep = _state.Step;
-        slot.Ref.Tell(new PrepareRun(settings.RunId, _state.Config, _seq, _state.Step, (float[])_state.Parameters.Data.Clone()));
+        slot.Ref.Tell(new PrepareRun(settings.RunId, _state.Config, _seq, _state.Step, (float[])_state.Parameters.Data.Clone()), Self);
     }
 
     private void OnReady(WorkerReady r)
@@ -39,40 +43,47 @@ public sealed partial class CoordinatorActor
         AssignPending();
     }
 
-    private async Task OnWorkerFailedAsync(WorkerFailed f)
+    private void OnWorkerFailed(WorkerFailed f)
     {
         if (Slot(f.Worker) is not { } slot) return;
         _degraded++;
         slot.Failures++;
         if (slot.Failures >= settings.MaxShardAttempts)
         {
-            await OnLeftAsync(f.Worker, $"failed {slot.Failures} times, last: {f.Error}", dismiss: true).ConfigureAwait(false);
+            OnLeft(f.Worker, $"failed {slot.Failures} times, last: {f.Error}", dismiss: true);
             return;
         }
         settings.Note($"worker {f.Worker} failed to prepare: {f.Error}; asking again");
         Prepare(slot);
     }
 
-    private async Task OnLeftAsync(string name, string reason, bool dismiss = false)
+    /// <summary>
+    /// The worker is out of the run at once (no shard goes to it any more); its departure is persisted, and then its
+    /// unfinished shards of the step in flight are reassigned.
+    /// </summary>
+    private void OnLeft(string name, string reason, bool dismiss = false)
     {
         if (Slot(name) is not { } slot) return;
         _workers.Remove(slot);
-        if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}"));
-        await AppendAsync(new MembershipChanged(name, Joined: false, reason)).ConfigureAwait(false);
-        settings.Note($"worker {name} left: {reason}");
-        if (_workers.Count == 0 && settings.StopWhenNoWorkers)
-            throw new RunFailedException($"no worker is left to train on (the last one, {name}, left: {reason})");
-        if (_inFlight is { } f)
-            for (int k = 0; k < f.Shards.Length; k++)
-                if (f.Gradients[k] is null && f.AssignedTo[k] == name) Assign(k);
+        Context.Unwatch(slot.Ref);
+        if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}"), Self);
+        PersistThen(new MembershipChanged(name, Joined: false, reason), () =>
+        {
+            settings.Note($"worker {name} left: {reason}");
+            if (_workers.Count == 0 && settings.StopWhenNoWorkers)
+                throw new RunFailedException($"no worker is left to train on (the last one, {name}, left: {reason})");
+            if (_inFlight is { } f)
+                for (int k = 0; k < f.Shards.Length; k++)
+                    if (f.Gradients[k] is null && f.AssignedTo[k] == name) Assign(k);
+        });
     }
 
-    private async Task OnDeviceChangedAsync(DeviceFingerprintChanged d)
+    private void OnDeviceChanged(DeviceFingerprintChanged d)
     {
         if (Slot(d.Worker) is { } slot) slot.Stats = d.Stats;
         _degraded++;
-        await AppendAsync(new DeviceChanged(d.Worker, d.Old, d.New)).ConfigureAwait(false);
-        settings.Note($"worker {d.Worker}: device changed ({d.Old} -> {d.New}); its programs were invalidated and recompiled");
+        PersistThen(new DeviceChanged(d.Worker, d.Old, d.New), () =>
+            settings.Note($"worker {d.Worker}: device changed ({d.Old} -> {d.New}); its programs were invalidated and recompiled"));
     }
 
     private void Publish(string? phase)
@@ -81,6 +92,7 @@ public sealed partial class CoordinatorActor
         else if (_finished) _phase = "complete";
         else if (_inFlight is not null) _phase = _replay.Count > 0 ? "replaying" : "training";
         else if (_workers.All(w => w.State != WorkerState.Ready)) _phase = "waiting for workers";
+        if (_state is null || _options is null) return; // still recovering: the board keeps "starting"
         settings.Status.Publish(new ClusterStatus(settings.RunId, _phase, _state.Config.Name, _state.Step, _options.Steps, _lastLoss, _tokensPerSecond,
             _shards, _replay.Count, _degraded,
             _workers.Select(w => new WorkerStatus(w.Name, w.Address, w.State.ToString().ToLowerInvariant(), w.WeightsStep, w.ShardsComputed, w.Stats, w.BytesExchanged)).ToList()));

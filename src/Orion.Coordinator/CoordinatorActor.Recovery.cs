@@ -1,7 +1,9 @@
-// Recovery (architecture.md, Cluster: persist before acting): the journal's RunStarted fixes the run; the newest
-// complete checkpoint is the snapshot; every StepCommitted after it is replayed by recomputing that step on the
-// workers, and the recomputed loss must have the journaled bits — else the run stops naming the step.
-using Orion.Coordinator.Journal;
+// Recovery (architecture.md, Cluster: persist before acting): Akka replays the run's snapshot (a checkpoint reference
+// plus RunStarted) and the events after it; on RecoveryCompleted the newest complete checkpoint on disk is loaded and
+// every StepCommitted after it is queued to be recomputed on the workers, whose losses must have the journaled bits,
+// else the run stops naming the step. A new run persists RunStarted first.
+using Akka.Persistence;
+using Orion.Actors.Journal;
 using Orion.Engine.Data;
 using Orion.Engine.Model;
 using Orion.Engine.Model.Checkpoints;
@@ -12,67 +14,113 @@ namespace Orion.Coordinator;
 public sealed partial class CoordinatorActor
 {
     private readonly Queue<StepCommitted> _replay = new();
+    private readonly List<StepCommitted> _recovered = [];
+    private RunSnapshot? _snapshot;
+    private RunEvent? _lastEvent;
 
-    private async Task RecoverAsync()
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: RunSnapshot s }:
+                _snapshot = s;
+                _run = s.Run;
+                break;
+            case RunStarted r when _run is null:
+                _run = r;
+                _lastEvent = r;
+                break;
+            case RunStarted:
+                throw new InvalidDataException($"{settings.JournalDescription}: run {settings.RunId} holds a second RunStarted; the journal is damaged");
+            case RunEvent e when _run is null:
+                throw new InvalidDataException($"{settings.JournalDescription}: run {settings.RunId} does not begin with RunStarted (found {e.TypeName}); the journal is damaged");
+            case StepCommitted c:
+                _recovered.Add(c);
+                _lastEvent = c;
+                break;
+            case RunEvent e:
+                _lastEvent = e;
+                break;
+            case RecoveryCompleted:
+                Recovered();
+                break;
+        }
+    }
+
+    private void Recovered()
     {
         Directory.CreateDirectory(settings.RunDir);
-        var events = new List<RunEvent>();
-        await foreach (var e in _journal.ReadAsync(settings.RunId, 1).ConfigureAwait(false))
-        {
-            if (e.Sequence != _sequence + 1)
-                throw new InvalidDataException($"{_journal.Description}: run {settings.RunId} jumps from event #{_sequence} to #{e.Sequence}; the journal is damaged");
-            _sequence = e.Sequence;
-            events.Add(RunEvent.FromJournal(e, _journal.Description));
-        }
-        var checkpoints = Path.Combine(settings.RunDir, "checkpoints");
-        var latest = LoadedCheckpoint.Latest(checkpoints);
+        var latest = LoadedCheckpoint.Latest(Path.Combine(settings.RunDir, "checkpoints"));
         var request = settings.Request;
-        if (events.Count == 0)
+        if (_run is null)
         {
             if (latest is not null)
-                throw new InvalidDataException($"{settings.RunDir} holds checkpoints but the journal {_journal.Description} has no record of run {settings.RunId}; use the run's own journal (--journal) or a new --run-dir");
+                throw new InvalidDataException($"{settings.RunDir} holds checkpoints but the journal {settings.JournalDescription} has no record of run {settings.RunId}; use the run's own journal (--journal) or a new --run-dir");
             var config = ModelConfig.Preset(request.Model ?? TrainingRequest.DefaultModel);
             _options = request.ApplyTo(new TrainingOptions()).Validate();
             _state = TrainingState.Fresh(config, _options);
             (_dataSpec, _tokenizer, _shards) = (request.Data ?? DataSource.Builtin, request.Tokenizer ?? "byte", settings.Shards);
             LoadData(null);
-            await AppendAsync(new RunStarted(settings.RunId, config.Name, config.ToJsonElement(), _options, _dataSpec, _dataTokens, _tokenizer, _shards)).ConfigureAwait(false);
-            settings.Note($"new run {settings.RunId}: model {config.Name}, {_shards} shard(s) per batch, journal {_journal.Description}");
+            Open();
+            var started = new RunStarted(settings.RunId, config.Name, config.ToJsonElement(), _options, _dataSpec, _dataTokens, _tokenizer, _shards);
+            PersistThen(started, () =>
+            {
+                _run = started;
+                settings.Note($"new run {settings.RunId}: model {config.Name}, {_shards} shard(s) per batch, journal {settings.JournalDescription}");
+            });
+            return;
+        }
+        var conflicts = request.Conflicts(_run.Options, _run.Model, _run.Data, _run.Tokenizer);
+        if (conflicts.Count > 0)
+            throw new ArgumentException($"{settings.RunDir} holds run {settings.RunId}; resuming it with {string.Join(", ", conflicts)} would not continue that run. Drop those flags to resume, or pick a new --run-dir");
+        _options = request.ApplyTo(_run.Options).Validate();
+        (_dataSpec, _tokenizer, _shards) = (_run.Data, _run.Tokenizer, _run.Shards);
+        long lastCommitted = _recovered.Count > 0 ? _recovered[^1].Step : _snapshot?.Checkpoint.Step ?? 0;
+        long snapshotStep = _snapshot?.Checkpoint.Step ?? 0;
+        if (latest is not null)
+        {
+            var ck = LoadedCheckpoint.FromFolder(latest, withOptimizer: true);
+            if (ck.Manifest!.Step > lastCommitted)
+                throw new InvalidDataException($"{latest} is at step {ck.Manifest.Step}, but the journal commits only through step {lastCommitted}; the checkpoint does not belong to this journal");
+            if (ck.Manifest.Step < snapshotStep)
+                throw new InvalidDataException($"the journal's snapshot of run {settings.RunId} refers to {_snapshot!.Checkpoint.Folder} (step {snapshotStep}), but the newest complete checkpoint in {settings.RunDir} is at step {ck.Manifest.Step}; restore {_snapshot.Checkpoint.Folder} to resume");
+            _state = ck.ToTrainingState();
+        }
+        else if (_snapshot is not null)
+        {
+            throw new InvalidDataException($"the journal's snapshot of run {settings.RunId} refers to {_snapshot.Checkpoint.Folder}, which is missing or incomplete in {settings.RunDir}; restore it to resume");
         }
         else
         {
-            var started = events[0] as RunStarted
-                ?? throw new InvalidDataException($"{_journal.Description}: run {settings.RunId} does not begin with RunStarted (found {events[0].TypeName}); the journal is damaged");
-            var conflicts = request.Conflicts(started.Options, started.Model, started.Data, started.Tokenizer);
-            if (conflicts.Count > 0)
-                throw new ArgumentException($"{settings.RunDir} holds run {settings.RunId}; resuming it with {string.Join(", ", conflicts)} would not continue that run. Drop those flags to resume, or pick a new --run-dir");
-            _options = request.ApplyTo(started.Options).Validate();
-            (_dataSpec, _tokenizer, _shards) = (started.Data, started.Tokenizer, started.Shards);
-            var committed = events.OfType<StepCommitted>().ToList();
-            long lastCommitted = committed.Count == 0 ? 0 : committed[^1].Step;
-            if (latest is not null)
-            {
-                var ck = LoadedCheckpoint.FromFolder(latest, withOptimizer: true);
-                if (ck.Manifest!.Step > lastCommitted)
-                    throw new InvalidDataException($"{latest} is at step {ck.Manifest.Step}, but the journal commits only through step {lastCommitted}; the checkpoint does not belong to this journal");
-                _state = ck.ToTrainingState();
-            }
-            else
-            {
-                _state = TrainingState.Fresh(ModelConfig.FromJsonElement(started.Config, _journal.Description), _options);
-            }
-            LoadData(started.DataTokens);
-            long expect = _state.Step + 1;
-            foreach (var c in committed.Where(c => c.Step > _state.Step))
-            {
-                if (c.Step != expect) throw new InvalidDataException($"{_journal.Description}: run {settings.RunId} commits step {c.Step} where step {expect} was expected; the journal is damaged");
-                _replay.Enqueue(c);
-                expect++;
-            }
-            _finished = events[^1] is RunCompleted && _replay.Count == 0 && _state.Step >= _options.Steps;
-            settings.Note($"resuming run {settings.RunId} from {(latest is null ? "the start" : Path.GetRelativePath(settings.RunDir, latest))}: " +
-                          $"step {_state.Step}, {_replay.Count} journaled step(s) to recompute and verify, {_shards} shard(s) per batch");
+            _state = TrainingState.Fresh(ModelConfig.FromJsonElement(_run.Config, settings.JournalDescription), _options);
         }
+        LoadData(_run.DataTokens);
+        long expect = _state.Step + 1;
+        foreach (var c in _recovered.Where(c => c.Step > _state.Step))
+        {
+            if (c.Step != expect) throw new InvalidDataException($"{settings.JournalDescription}: run {settings.RunId} commits step {c.Step} where step {expect} was expected; the journal is damaged");
+            _replay.Enqueue(c);
+            expect++;
+        }
+        _recovered.Clear();
+        Open();
+        _finished = _lastEvent is RunCompleted && _replay.Count == 0 && _state.Step >= _options.Steps;
+        if (_finished)
+        {
+            // Resuming a run that already completed: nothing to train or journal, but the host still needs its outcome.
+            settings.Note($"run {settings.RunId} is already complete at step {_state.Step}");
+            Publish("complete");
+            Complete();
+            return;
+        }
+        settings.Note($"resuming run {settings.RunId} from {(latest is null ? "the start" : Path.GetRelativePath(settings.RunDir, latest))}: " +
+                      $"step {_state.Step}, {_replay.Count} journaled step(s) to recompute and verify, {_shards} shard(s) per batch");
+        Publish("waiting for workers");
+        if (_state.Step >= _options.Steps) Finish(); // every step is durable; only the end of the run is not
+    }
+
+    private void Open()
+    {
         _grads = ModelParameters.Zeros(_state.Parameters.Layout);
         _log = StepsLog.Open(settings.RunDir, _state.Step);
     }
@@ -91,13 +139,5 @@ public sealed partial class CoordinatorActor
             throw new ArgumentException($"{_shards} shards cannot split a batch of {_options.Batch} sequences; use --batch >= --workers");
         _sampler = new BatchSampler(data.Tokens, _options.Batch, _seq, _state.Sampler.Rng);
         _sampler.Restore(_state.Sampler);
-    }
-
-    /// <summary>Persist before acting: the event is durable in the journal when this returns; a failure stops the actor.</summary>
-    private async Task AppendAsync(RunEvent e)
-    {
-        var record = e.ToJournal(_sequence + 1);
-        await _journal.AppendAsync(settings.RunId, [record]).ConfigureAwait(false);
-        _sequence++;
     }
 }

@@ -1,22 +1,25 @@
 // The step cycle: announce (draw the batch, split into shards, assign to ready workers), collect, commit (sum in shard
-// order, AdamW, journal StepCommitted, log, checkpoint), broadcast the weights — or, while replaying, verify the
-// recomputed loss against the journal instead of appending.
-using Orion.Coordinator.Journal;
+// order, AdamW, persist StepCommitted, log, checkpoint), broadcast the weights — or, while replaying, verify the
+// recomputed loss against the journal instead of persisting it again.
+using Akka.Actor;
+using Orion.Actors.Journal;
+using Orion.Actors.Protocol;
+using Orion.Actors.Remote;
 using Orion.Engine.Data;
+using Orion.Engine.Diagnostics;
 using Orion.Engine.Model.Checkpoints;
 using Orion.Engine.Model.Training;
-using Orion.Worker.Protocol;
 
 namespace Orion.Coordinator;
 
 public sealed partial class CoordinatorActor
 {
-    private async Task TryStartStepAsync()
+    private void TryStartStep()
     {
         if (_inFlight is not null || _finished) return;
         if (_state.Step >= _options.Steps)
         {
-            await FinishAsync().ConfigureAwait(false);
+            Finish();
             return;
         }
         int ready = _workers.Count(w => w.State == WorkerState.Ready);
@@ -31,7 +34,7 @@ public sealed partial class CoordinatorActor
     private void Assign(int k)
     {
         var f = _inFlight!;
-        f.Deadlines[k]?.Dispose();
+        f.Deadlines[k]?.Cancel();
         var worker = _workers.Where(w => w.State == WorkerState.Ready)
             .OrderBy(w => f.AssignedTo.Count(a => a == w.Name)).ThenBy(w => w.Rank).FirstOrDefault();
         f.AssignedTo[k] = worker?.Name;
@@ -40,8 +43,8 @@ public sealed partial class CoordinatorActor
             throw new RunFailedException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
         long id = f.RequestIds[k] = ++_nextRequest;
         var s = f.Shards[k];
-        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight));
-        f.Deadlines[k] = Context.ScheduleOnce(settings.ShardTimeout, new ShardDeadline(f.Step, id, k));
+        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight), Self);
+        f.Deadlines[k] = Context.System.Scheduler.ScheduleTellOnceCancelable(settings.ShardTimeout, Self, new ShardDeadline(f.Step, id, k), Self);
     }
 
     private void AssignPending()
@@ -51,7 +54,7 @@ public sealed partial class CoordinatorActor
             if (f.Gradients[k] is null && f.AssignedTo[k] is null) Assign(k);
     }
 
-    private async Task OnShardComputedAsync(ShardComputed c)
+    private void OnShardComputed(ShardComputed c)
     {
         var slot = Slot(c.Worker);
         if (slot is not null) slot.Stats = c.Stats;
@@ -59,56 +62,73 @@ public sealed partial class CoordinatorActor
             return; // late: the shard was reassigned after a timeout, or the step is over
         if (c.Gradients.Length != _grads.Data.Length)
             throw new InvalidDataException($"worker {c.Worker} sent {c.Gradients.Length:N0} gradient values for step {c.Step}, expected {_grads.Data.Length:N0}");
-        f.Deadlines[c.Shard]?.Dispose();
+        f.Deadlines[c.Shard]?.Cancel();
         f.Gradients[c.Shard] = c.Gradients;
         f.Losses[c.Shard] = c.Loss;
         f.ComputedBy[c.Shard] = c.Worker;
         if (slot is not null) slot.ShardsComputed++;
-        if (f.Complete) await CommitAsync(f).ConfigureAwait(false);
+        if (f.Complete) Commit(f);
     }
 
-    private async Task CommitAsync(StepInFlight f)
+    private void Commit(StepInFlight f)
     {
         ShardPlan.SumInOrder(f.Gradients!, _grads.Data);
-        foreach (var g in f.Gradients) Actors.Remote.TensorPool.Return(g!); // each shard's gradient is this step's alone
+        foreach (var g in f.Gradients) TensorPool.Return(g!); // each shard's gradient is this step's alone
         double loss = 0;
         for (int k = 0; k < f.Shards.Length; k++) loss += f.Losses[k] * f.Shards[k].Weight;
         var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, _options);
         _state.Sampler = _sampler.State;
         int lossBits = BitConverter.SingleToInt32Bits((float)loss);
         var workers = f.ComputedBy.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+        var result = new StepResult(f.Step, (float)loss, outcome.LearningRate, (long)f.Batch.BatchSize * f.Batch.Seq, f.Clock.Elapsed.TotalMilliseconds, outcome.Skipped, outcome.LossScale, outcome.GradNorm, 0);
         if (_replay.TryPeek(out var journaled) && journaled.Step == f.Step)
         {
             if (journaled.LossBits != lossBits)
                 throw new InvalidDataException($"step {f.Step}: the recomputed loss {(float)loss:R} (bits 0x{lossBits:X8}) differs from the journaled {BitConverter.Int32BitsToSingle(journaled.LossBits):R} (bits 0x{journaled.LossBits:X8}); " +
                     "the run cannot resume exactly (the data, the code or a device changed the arithmetic). Keep the run directory for inspection and start a new --run-dir");
             _replay.Dequeue();
+            AfterCommit(result, workers.Length);
         }
         else
         {
-            await AppendAsync(new StepCommitted(f.Step, lossBits, outcome.LearningRate, outcome.Skipped, outcome.LossScale, (long)f.Batch.BatchSize * f.Batch.Seq, workers)).ConfigureAwait(false);
+            PersistThen(new StepCommitted(f.Step, lossBits, outcome.LearningRate, outcome.Skipped, outcome.LossScale, result.Tokens, workers),
+                () => AfterCommit(result, workers.Length));
         }
-        var result = new StepResult(f.Step, (float)loss, outcome.LearningRate, (long)f.Batch.BatchSize * f.Batch.Seq, f.Clock.Elapsed.TotalMilliseconds, outcome.Skipped, outcome.LossScale, outcome.GradNorm, 0);
-        _log.Append(result, workers.Length);
-        _lastLoss = result.Loss;
-        _tokensPerSecond = result.Tokens / Math.Max(1e-9, f.Clock.Elapsed.TotalSeconds);
-        settings.Progress(result, _options);
-        _inFlight = null;
-        if ((_options.CheckpointEvery > 0 && f.Step % _options.CheckpointEvery == 0) || f.Step >= _options.Steps)
-            await CheckpointAsync().ConfigureAwait(false);
-        if (!outcome.Skipped) Broadcast();
     }
 
-    private async Task CheckpointAsync()
+    /// <summary>The step is durable (or verified): log it, checkpoint when due, then the weights go out.</summary>
+    private void AfterCommit(StepResult result, int workers)
+    {
+        _log.Append(result, workers);
+        _lastLoss = result.Loss;
+        _tokensPerSecond = result.Tokens / Math.Max(1e-9, result.Milliseconds / 1000);
+        settings.Progress(result, _options);
+        _inFlight = null;
+        void Next()
+        {
+            if (!result.Skipped) Broadcast();
+        }
+        if ((_options.CheckpointEvery > 0 && result.Step % _options.CheckpointEvery == 0) || result.Step >= _options.Steps)
+            Checkpoint(Next);
+        else
+            Next();
+    }
+
+    /// <summary>Writes the checkpoint, persists CheckpointSaved, saves the snapshot that refers to it, then <paramref name="then"/>.</summary>
+    private void Checkpoint(Action then)
     {
         _log.Sync();
-        var folder = Path.Combine(settings.RunDir, "checkpoints", Checkpoint.FolderName(_state.Step));
-        Checkpoint.Save(folder, _state, _options, _dataSpec, _dataTokens, _tokenizer);
-        var hash = Checkpoint.WeightsHash(_state.Parameters); // the bits just saved; no need to read them back
+        var folder = Path.Combine(settings.RunDir, "checkpoints", Engine.Model.Checkpoints.Checkpoint.FolderName(_state.Step));
+        Engine.Model.Checkpoints.Checkpoint.Save(folder, _state, _options, _dataSpec, _dataTokens, _tokenizer);
+        var hash = Engine.Model.Checkpoints.Checkpoint.WeightsHash(_state.Parameters); // the bits just saved; no need to read them back
         var saved = new CheckpointSaved(_state.Step, Path.GetRelativePath(settings.RunDir, folder), hash);
-        await AppendAsync(saved).ConfigureAwait(false);
-        await _journal.SaveSnapshotAsync(settings.RunId, new Actors.Persistence.SnapshotRecord(_sequence, saved.ToJournal(_sequence).Payload)).ConfigureAwait(false);
-        settings.Note($"checkpoint {saved.Folder} (weights {hash[..12]})");
+        PersistThen(saved, () =>
+        {
+            CrashPoints.Hit("snapshot-save");
+            SaveSnapshot(new RunSnapshot(_run, saved));
+            settings.Note($"checkpoint {saved.Folder} (weights {hash[..12]})");
+            then();
+        });
     }
 
     /// <summary>New weights to every worker (in-process they share one read-only copy).</summary>
@@ -117,24 +137,30 @@ public sealed partial class CoordinatorActor
         var weights = (float[])_state.Parameters.Data.Clone();
         foreach (var w in _workers)
         {
-            w.Ref.Tell(new UpdateWeights(settings.RunId, _state.Step, weights));
+            w.Ref.Tell(new UpdateWeights(settings.RunId, _state.Step, weights), Self);
             w.WeightsStep = _state.Step;
         }
     }
 
-    private async Task FinishAsync()
+    private void Finish()
     {
         if (_finished) return;
         _finished = true;
-        if (LoadedCheckpoint.Latest(Path.Combine(settings.RunDir, "checkpoints")) is not { } last || !last.EndsWith(Checkpoint.FolderName(_state.Step), StringComparison.Ordinal))
-            await CheckpointAsync().ConfigureAwait(false);
-        var hash = Checkpoint.WeightsHash(_state.Parameters);
-        await AppendAsync(new RunCompleted(_state.Step, hash)).ConfigureAwait(false);
-        foreach (var w in _workers) w.Ref.Tell(new EndRun(settings.RunId, "the run is complete"));
-        settings.Note($"run {settings.RunId} complete at step {_state.Step} (weights {hash[..12]})");
-        Publish("complete");
-        completion.TrySetResult(_state);
-        Context.Stop(Self);
+        void Completed()
+        {
+            var hash = Engine.Model.Checkpoints.Checkpoint.WeightsHash(_state.Parameters);
+            PersistThen(new RunCompleted(_state.Step, hash), () =>
+            {
+                foreach (var w in _workers) w.Ref.Tell(new EndRun(settings.RunId, "the run is complete"), Self);
+                settings.Note($"run {settings.RunId} complete at step {_state.Step} (weights {hash[..12]})");
+                Publish("complete");
+                Complete();
+            });
+        }
+        if (LoadedCheckpoint.Latest(Path.Combine(settings.RunDir, "checkpoints")) is not { } last || !last.EndsWith(Engine.Model.Checkpoints.Checkpoint.FolderName(_state.Step), StringComparison.Ordinal))
+            Checkpoint(Completed);
+        else
+            Completed();
     }
 
     private void OnShardFailed(ShardFailed f)
@@ -151,11 +177,11 @@ public sealed partial class CoordinatorActor
             Assign(f.Shard);
     }
 
-    private async Task OnDeadlineAsync(ShardDeadline d)
+    private void OnDeadline(ShardDeadline d)
     {
         if (_inFlight is not { } f || f.Step != d.Step || f.RequestIds[d.Shard] != d.RequestId || f.Gradients[d.Shard] is not null) return;
         var who = f.AssignedTo[d.Shard];
         settings.Note($"worker {who} did not answer shard {d.Shard} of step {d.Step} within {settings.ShardTimeout}; dismissing it and reassigning its shards");
-        if (who is not null) await OnLeftAsync(who, $"no answer within {settings.ShardTimeout}", dismiss: true).ConfigureAwait(false);
+        if (who is not null) OnLeft(who, $"no answer within {settings.ShardTimeout}", dismiss: true);
     }
 }

@@ -1,51 +1,56 @@
-// The coordinator actor (issue 5, item 5; architecture.md, Cluster): event-sourced. Each global batch is split into a
-// fixed number of shards computed by whichever workers are ready; gradients are summed in shard order (never arrival
-// order); AdamW steps on the CPU; StepCommitted is persisted to the journal before anything else happens, then the
-// weights go out and the next step is announced. Recovery (the .Recovery part) is checkpoint + replay with loss checks.
-using Orion.Actors;
-using Orion.Actors.Persistence;
+// The coordinator actor (architecture.md, Cluster): an Akka.Persistence actor whose persistence id is the run id.
+// Each global batch is split into a fixed number of shards computed by whichever workers are ready; gradients are
+// summed in shard order (never arrival order); AdamW steps on the CPU; StepCommitted is persisted before anything
+// else happens, then the weights go out and the next step is announced. Recovery (the .Recovery part) is the newest
+// checkpoint + replay of the journaled steps after it, each recomputed loss checked bit for bit.
+using Akka.Actor;
+using Akka.Persistence;
+using Orion.Actors.Journal;
+using Orion.Actors.Protocol;
 using Orion.Engine.Data;
+using Orion.Engine.Diagnostics;
 using Orion.Engine.Model;
 using Orion.Engine.Model.Training;
-using Orion.Worker.Protocol;
 
 namespace Orion.Coordinator;
 
-public sealed partial class CoordinatorActor(CoordinatorSettings settings, TaskCompletionSource<TrainingState> completion) : Actor<CoordinatorMessage>
+public sealed partial class CoordinatorActor : UntypedPersistentActor
 {
-    private readonly IJournal _journal = settings.Journal;
+    private readonly CoordinatorSettings settings;
+    private readonly TaskCompletionSource<TrainingState> completion;
     private readonly List<WorkerSlot> _workers = [];
     private TrainingState _state = null!;
     private TrainingOptions _options = null!;
     private BatchSampler _sampler = null!;
     private ModelParameters _grads = null!;
     private StepsLog _log = null!;
+    private RunStarted _run = null!;
     private string _dataSpec = "", _tokenizer = "";
     private long _dataTokens;
-    private int _seq, _shards, _nextRank;
-    private long _sequence, _nextRequest, _degraded;
+    private int _seq, _shards, _nextRank, _persisting;
+    private long _nextRequest, _degraded;
     private bool _started, _finished;
     private StepInFlight? _inFlight;
 
-    /// <summary>Internal timer message: shard <paramref name="Shard"/> of a step has not been answered in time.</summary>
-    private sealed record ShardDeadline(long Step, long RequestId, int Shard) : CoordinatorMessage;
-
-    protected override async Task PreStartAsync()
+    public CoordinatorActor(CoordinatorSettings settings, TaskCompletionSource<TrainingState> completion)
     {
-        await RecoverAsync().ConfigureAwait(false);
-        Publish("waiting for workers");
-        if (_finished)
-        {
-            // Resuming a run that already completed: nothing to train or journal, but the host still needs its outcome.
-            settings.Note($"run {settings.RunId} is already complete at step {_state.Step}");
-            Publish("complete");
-            completion.TrySetResult(_state);
-            Context.Stop(Self);
-        }
-        else if (_state.Step >= _options.Steps) await FinishAsync().ConfigureAwait(false);
+        this.settings = settings;
+        this.completion = completion;
     }
 
-    protected override async Task ReceiveAsync(CoordinatorMessage message)
+    public static Props Props(CoordinatorSettings settings, TaskCompletionSource<TrainingState> completion)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(completion);
+        return Akka.Actor.Props.Create(() => new CoordinatorActor(settings, completion));
+    }
+
+    public override string PersistenceId => settings.RunId;
+
+    /// <summary>Internal timer message: shard <paramref name="Shard"/> of a step has not been answered in time.</summary>
+    private sealed record ShardDeadline(long Step, long RequestId, int Shard);
+
+    protected override void OnCommand(object message)
     {
         if (_finished)
         {
@@ -54,23 +59,82 @@ public sealed partial class CoordinatorActor(CoordinatorSettings settings, TaskC
         }
         switch (message)
         {
-            case WorkerJoined j: await OnJoinedAsync(j).ConfigureAwait(false); break;
-            case WorkerLeft l when l.Ref is null || Slot(l.Worker)?.Ref == l.Ref: await OnLeftAsync(l.Worker, l.Reason).ConfigureAwait(false); break;
+            case WorkerJoined j: OnJoined(j); break;
+            case WorkerLeft l when l.Ref is null || Slot(l.Worker)?.Ref.Equals(l.Ref) == true: OnLeft(l.Worker, l.Reason); break;
+            case Terminated t when _workers.Find(w => w.Ref.Equals(t.ActorRef)) is { } gone: OnLeft(gone.Name, "its actor stopped"); break;
+            case Terminated: break; // a worker that had already left
             case WorkerReady r: OnReady(r); break;
-            case ShardComputed c: await OnShardComputedAsync(c).ConfigureAwait(false); break;
+            case ShardComputed c: OnShardComputed(c); break;
             case ShardFailed f: OnShardFailed(f); break;
-            case WorkerFailed f: await OnWorkerFailedAsync(f).ConfigureAwait(false); break;
-            case DeviceFingerprintChanged d: await OnDeviceChangedAsync(d).ConfigureAwait(false); break;
-            case ShardDeadline d: await OnDeadlineAsync(d).ConfigureAwait(false); break;
+            case WorkerFailed f: OnWorkerFailed(f); break;
+            case DeviceFingerprintChanged d: OnDeviceChanged(d); break;
+            case ShardDeadline d: OnDeadline(d); break;
+            case SaveSnapshotSuccess: break;
+            case SaveSnapshotFailure f: settings.Note($"saving the snapshot of run {settings.RunId} failed ({f.Cause.Message}); recovery will replay from an older one"); break;
+            default: Unhandled(message); return;
         }
-        if (!_finished) await TryStartStepAsync().ConfigureAwait(false);
+        Continue();
+    }
+
+    /// <summary>After every message and every persisted event: start the next step if nothing is pending, then republish.</summary>
+    private void Continue()
+    {
+        if (!_finished && _persisting == 0) TryStartStep();
         Publish(null);
     }
 
-    protected override Task PostStopAsync()
+    /// <summary>
+    /// Persist before acting: <paramref name="then"/> runs once <paramref name="e"/> is durable; until then Akka stashes
+    /// every other message, and no step starts. A failed write stops the actor (OnPersistFailure) before anything acts on it.
+    /// </summary>
+    private void PersistThen<T>(T e, Action then) where T : RunEvent
+    {
+        CrashPoints.Hit("journal-persist");
+        _persisting++;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Persist(e, _ =>
+        {
+            _persisting--;
+            settings.Persisted(System.Diagnostics.Stopwatch.GetTimestamp() - started);
+            CrashPoints.Hit("journal-persisted");
+            then();
+            Continue();
+        });
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        completion.TrySetException(new JournalException($"{settings.JournalDescription}: writing event #{sequenceNr} ({@event.GetType().Name}) of run {settings.RunId} failed ({cause.Message}); the coordinator stopped without acting on it. Rerun the same command to resume once the journal is writable", cause));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        completion.TrySetException(new JournalException($"{settings.JournalDescription}: the journal rejected event #{sequenceNr} ({@event.GetType().Name}) of run {settings.RunId} ({cause.Message}); the coordinator stopped without acting on it", cause));
+        Context.Stop(Self);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        completion.TrySetException(reason is InvalidDataException or ArgumentException or JournalException or RunFailedException
+            ? reason
+            : new JournalException($"{settings.JournalDescription}: run {settings.RunId} could not be recovered ({reason.Message})", reason));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>The run is over (or failed): the host gets its outcome, and the actor stops.</summary>
+    private void Complete()
+    {
+        completion.TrySetResult(_state);
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
     {
         _log?.Dispose();
+        if (_inFlight is { } f)
+            foreach (var d in f.Deadlines) d?.Cancel();
         completion.TrySetException(new InvalidOperationException($"the coordinator of run {settings.RunId} stopped before the run completed (step {_state?.Step ?? 0})"));
-        return Task.CompletedTask;
+        base.PostStop();
     }
 }

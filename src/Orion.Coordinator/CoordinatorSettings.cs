@@ -1,6 +1,6 @@
 // What a coordinator needs to run (or resume) one training run: the run directory and id, the user's request, the
 // journal, how many shards split each batch, and the host's callbacks. Bound from HOCON and flags by the CLI.
-using Orion.Actors.Persistence;
+using Orion.Actors.Journal;
 using Orion.Engine.Model.Training;
 
 namespace Orion.Coordinator;
@@ -8,10 +8,12 @@ namespace Orion.Coordinator;
 public sealed record CoordinatorSettings
 {
     public required string RunDir { get; init; }
-    /// <summary>The journal stream of this run (several runs may share one PostgreSQL database).</summary>
+    /// <summary>The persistence id of this run (several runs may share one PostgreSQL database).</summary>
     public required string RunId { get; init; }
     public required TrainingRequest Request { get; init; }
-    public required IJournal Journal { get; init; }
+    /// <summary>Where the run's events and snapshots go (Akka.Persistence.Sql on SQLite or PostgreSQL).</summary>
+    public required JournalSpec Journal { get; init; }
+    public string JournalDescription => Journal.Description;
     /// <summary>Shards per global batch for a new run (the worker count asked for); a resumed run keeps its own.</summary>
     public required int Shards { get; init; }
     /// <summary>Workers that must be ready before the first step this process announces.</summary>
@@ -30,6 +32,8 @@ public sealed record CoordinatorSettings
     public required Func<string, Func<string, ushort[]>> Encoder { get; init; }
     public Action<string> Note { get; init; } = _ => { };
     public Action<StepResult, TrainingOptions> Progress { get; init; } = (_, _) => { };
+    /// <summary>Stopwatch ticks from each Persist call to its event being durable: the journal's share of a step.</summary>
+    public Action<long> Persisted { get; init; } = _ => { };
     /// <summary>Where /status and /metrics read from; the actor publishes a fresh snapshot after every change.</summary>
     public StatusBoard Status { get; init; } = new();
 }

@@ -15,7 +15,7 @@ internal sealed class StepInFlight(long step, Batch batch, Shard[] shards, float
     public float[]?[] Gradients { get; } = new float[]?[shards.Length];
     public double[] Losses { get; } = new double[shards.Length];
     public string?[] ComputedBy { get; } = new string?[shards.Length];
-    public IDisposable?[] Deadlines { get; } = new IDisposable?[shards.Length];
+    public Akka.Actor.ICancelable?[] Deadlines { get; } = new Akka.Actor.ICancelable?[shards.Length];
     public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
 
     public bool Complete => Array.TrueForAll(Gradients, g => g is not null);

@@ -1,15 +1,15 @@
 // The coordinator's view of one worker: how to reach it, where it is in the join protocol, what weights it holds.
-using Orion.Actors;
-using Orion.Worker.Protocol;
+using Akka.Actor;
+using Orion.Actors.Protocol;
 
 namespace Orion.Coordinator;
 
 internal enum WorkerState { Preparing, Ready }
 
-internal sealed class WorkerSlot(string name, ActorRef<WorkerCommand> actor, string address, int rank, Func<long>? bytes)
+internal sealed class WorkerSlot(string name, IActorRef actor, string address, int rank, Func<long>? bytes)
 {
     public string Name { get; } = name;
-    public ActorRef<WorkerCommand> Ref { get; } = actor;
+    public IActorRef Ref { get; } = actor;
     public string Address { get; } = address;
     /// <summary>Join order: ties between equally loaded workers go to the lower rank, so assignment is reproducible.</summary>
     public int Rank { get; } = rank;

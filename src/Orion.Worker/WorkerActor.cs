@@ -1,18 +1,24 @@
 // The worker actor (issue 5, item 6): owns one ANE device; on PrepareRun compiles the model's programs or takes them
 // from the program cache; evaluates shards (forward + backward-data on the device, dW on the CPU) and replies with
 // the gradient; delta-patches every weight update. A changed device fingerprint (an OS update) recompiles through the
-// cache and is reported; an exhausted compile budget recycles the device instead of failing the run.
-using Orion.Actors;
+// cache and is reported; an exhausted compile budget recycles the device instead of failing the run. It runs on the
+// dedicated device dispatcher (Props), so a shard that takes a long time never holds a thread other actors need.
+using Akka.Actor;
+using Akka.Pattern;
+using Orion.Actors.Hosting;
+using Orion.Actors.Protocol;
+using Orion.Actors.Remote;
 using Orion.Engine.Ane;
 using Orion.Engine.Data;
 using Orion.Engine.Model;
 using Orion.Engine.Model.Device;
-using Orion.Worker.Protocol;
 
 namespace Orion.Worker;
 
-public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessage> coordinator) : Actor<WorkerCommand>
+public sealed class WorkerActor : UntypedActor
 {
+    private readonly WorkerOptions _options;
+    private readonly IActorRef _coordinator;
     private IAneDevice? _device;
     private DeviceModel? _model;
     private DeviceFingerprint? _compiledFor;
@@ -20,14 +26,37 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
     private int _compilesBefore, _recycles, _invalidations;
     private long _patched;
 
-    protected override Task PreStartAsync()
+    public WorkerActor(WorkerOptions options, IActorRef coordinator)
     {
-        _device = options.OpenDevice();
-        if (options.Cache is { } cache) cache.Invalidated += (_, _) => Interlocked.Increment(ref _invalidations);
-        return Task.CompletedTask;
+        _options = options;
+        _coordinator = coordinator;
     }
 
-    protected override Task ReceiveAsync(WorkerCommand message)
+    /// <summary>The worker on the device dispatcher; replies go to <paramref name="coordinator"/>.</summary>
+    public static Props Props(WorkerOptions options, IActorRef coordinator)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(coordinator);
+        return Akka.Actor.Props.Create(() => new WorkerActor(options, coordinator)).WithDispatcher(OrionAkka.DeviceDispatcher);
+    }
+
+    /// <summary>
+    /// The worker under a backoff supervisor named <paramref name="name"/>: a failure outside a handled shard (a device
+    /// that cannot be opened) restarts it after 0.1 s, doubling to 5 s, instead of spinning; when the worker stops by
+    /// itself (EndRun) the supervisor stops too, so a watcher of the returned actor sees the worker go.
+    /// </summary>
+    public static Props Supervised(WorkerOptions options, IActorRef coordinator, string name) =>
+        BackoffSupervisor.Props(Backoff.OnFailure(Props(options, coordinator), name, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 0.2, -1));
+
+    protected override void PreStart()
+    {
+        _device = _options.OpenDevice();
+        if (_options.Cache is { } cache) cache.Invalidated += OnInvalidated;
+    }
+
+    private void OnInvalidated(object? sender, CacheInvalidatedEventArgs e) => Interlocked.Increment(ref _invalidations);
+
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -35,8 +64,8 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
             case ComputeShard c: Compute(c); break;
             case UpdateWeights u: Update(u); break;
             case EndRun: Context.Stop(Self); break;
+            default: Unhandled(message); break;
         }
-        return Task.CompletedTask;
     }
 
     private void Prepare(PrepareRun p)
@@ -52,30 +81,30 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             DisposeModel();
-            coordinator.Tell(new WorkerFailed(p.RunId, options.Name, $"could not prepare {p.Config.Name}: {ex.Message}"));
+            _coordinator.Tell(new WorkerFailed(p.RunId, _options.Name, $"could not prepare {p.Config.Name}: {ex.Message}"));
             return;
         }
-        coordinator.Tell(new WorkerReady(p.RunId, options.Name, p.Step, Stats()));
+        _coordinator.Tell(new WorkerReady(p.RunId, _options.Name, p.Step, Stats()));
     }
 
     private void Compute(ComputeShard c)
     {
         try
         {
-            if (_model is null || c.RunId != _runId) throw new InvalidOperationException($"worker {options.Name} has not been prepared for run {c.RunId}");
+            if (_model is null || c.RunId != _runId) throw new InvalidOperationException($"worker {_options.Name} has not been prepared for run {c.RunId}");
             if (_device!.Fingerprint != _compiledFor)
             {
                 var old = _compiledFor!;
                 Build(_model.Parameters, _model.Seq); // the cache sees the new fingerprint: entries invalidated, recompiled
-                coordinator.Tell(new DeviceFingerprintChanged(c.RunId, options.Name, old.ToString(), _compiledFor!.ToString(), Stats()));
+                _coordinator.Tell(new DeviceFingerprintChanged(c.RunId, _options.Name, old.ToString(), _compiledFor!.ToString(), Stats()));
             }
             var grads = ModelParameters.Zeros(_model.Parameters.Layout);
             double loss = _model.ForwardBackward(new Batch(c.Inputs, c.Targets, c.BatchSize, c.Seq), grads, c.GradScale);
-            coordinator.Tell(new ShardComputed(c.RunId, options.Name, c.Step, c.RequestId, c.Shard, loss, grads.Data, Stats()));
+            _coordinator.Tell(new ShardComputed(c.RunId, _options.Name, c.Step, c.RequestId, c.Shard, loss, grads.Data, Stats()));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            coordinator.Tell(new ShardFailed(c.RunId, options.Name, c.Step, c.RequestId, c.Shard, ex.Message));
+            _coordinator.Tell(new ShardFailed(c.RunId, _options.Name, c.Step, c.RequestId, c.Shard, ex.Message));
             // The device may be in any state after a failed evaluation: drop the programs; the coordinator re-prepares.
             DisposeModel();
         }
@@ -86,7 +115,7 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
         if (_model is null || u.RunId != _runId) return; // not prepared: the next PrepareRun carries the weights
         CheckLength(u.Weights, _model.Parameters.Data.Length, "weights");
         u.Weights.CopyTo(_model.Parameters.Data, 0);
-        if (u.Owned) Orion.Actors.Remote.TensorPool.Return(u.Weights);
+        if (u.Owned) TensorPool.Return(u.Weights);
         _patched += _model.PatchWeights();
     }
 
@@ -104,10 +133,10 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
             int before = _device!.CompileCount;
             try
             {
-                _model = new DeviceModel(_device, parameters, 1, seq, training: true, cache: options.Cache);
+                _model = new DeviceModel(_device, parameters, 1, seq, training: true, cache: _options.Cache);
                 break;
             }
-            catch (CompileBudgetExceededException) when (before > 0 || (options.Cache is not null && _device.CompileCount > before))
+            catch (CompileBudgetExceededException) when (before > 0 || (_options.Cache is not null && _device.CompileCount > before))
             {
                 Recycle();
             }
@@ -119,13 +148,13 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
     {
         _compilesBefore += _device!.CompileCount;
         _device.Dispose();
-        _device = options.OpenDevice();
+        _device = _options.OpenDevice();
         _recycles++;
     }
 
     private WorkerStats Stats()
     {
-        var cache = options.Cache;
+        var cache = _options.Cache;
         return new WorkerStats(_device?.Fingerprint.ToString() ?? "", _compilesBefore + (_device?.CompileCount ?? 0),
             cache?.Hits ?? 0, cache?.Misses ?? 0, Volatile.Read(ref _invalidations), _patched, _recycles);
     }
@@ -141,10 +170,10 @@ public sealed class WorkerActor(WorkerOptions options, ActorRef<CoordinatorMessa
         _model = null;
     }
 
-    protected override Task PostStopAsync()
+    protected override void PostStop()
     {
+        if (_options.Cache is { } cache) cache.Invalidated -= OnInvalidated;
         DisposeModel();
         _device?.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -54,7 +54,7 @@ public static class ClusterBenches
     public static BenchResult StepOverhead(BenchContext ctx, StepOverheadSize size, string name) => Measure(ctx, size, name).Step;
 
     /// <summary>
-    /// The line <c>&lt;name&gt;-journal</c>: median/min time per step inside the journal's AppendAsync (SQLite, WAL,
+    /// The line <c>&lt;name&gt;-journal</c>: median/min time per step from Persist to durable (Akka.Persistence.Sql on SQLite, WAL,
     /// synchronous=FULL) and ratio = that median over the step median, the journal's share. It shares the step
     /// measurement of <see cref="StepOverhead(BenchContext, StepOverheadSize, string)"/> (one run per context).
     /// </summary>

@@ -4,7 +4,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Orion.Actors.Remote;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 
 namespace Orion.Cli.Bench;
 

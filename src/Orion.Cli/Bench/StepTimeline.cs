@@ -3,13 +3,13 @@
 // cycle (broadcast, next batch, shard assignment, replies, sum, AdamW, journal, steps.jsonl) and no reader latency.
 using System.Diagnostics;
 using System.Threading.Channels;
-using Orion.Actors.Persistence;
 
 namespace Orion.Cli.Bench;
 
 /// <summary>
 /// <see cref="NextStep"/> is the runner's measured action and <see cref="TimeOnce"/> its clock: the clock returns the
-/// coordinator's own interval for the step just read, and records the journal's part of it (time inside AppendAsync).
+/// coordinator's own interval for the step just read, and records the journal's part of it (from each Persist to
+/// its event being durable).
 /// The run has more steps than the runner can ask for and is cancelled on dispose, so no final checkpoint is timed.
 /// </summary>
 internal sealed class StepTimeline : IAsyncDisposable
@@ -24,7 +24,7 @@ internal sealed class StepTimeline : IAsyncDisposable
     private readonly Channel<Mark> _marks = Channel.CreateUnbounded<Mark>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly List<double> _journalSamples = [];
-    private TimedJournal? _journal;
+    private long _persistTicks;
     private Task? _run;
     private Mark _last;
     private double _stepSeconds, _journalSeconds;
@@ -67,10 +67,10 @@ internal sealed class StepTimeline : IAsyncDisposable
 
     private void Start()
     {
-        var journal = _journal = new TimedJournal(Journals.OpenAsync(Journals.SqlitePrefix + Path.Combine(_dir.FullName, "journal.db")).GetAwaiter().GetResult());
         var marks = _marks.Writer;
-        _run = Task.Run(() => ZeroCostCluster.RunAsync(_size, _steps, _dir.FullName, journal,
-            r => marks.TryWrite(new Mark(r.Step, r.Skipped, Stopwatch.GetTimestamp(), journal.AppendTicks)), _stop.Token));
+        _run = Task.Run(() => ZeroCostCluster.RunAsync(_size, _steps, _dir.FullName,
+            r => marks.TryWrite(new Mark(r.Step, r.Skipped, Stopwatch.GetTimestamp(), Interlocked.Read(ref _persistTicks))),
+            ticks => Interlocked.Add(ref _persistTicks, ticks), _stop.Token));
         _run.ContinueWith(t => marks.TryComplete(t.Exception?.GetBaseException()
             ?? new InvalidOperationException($"the run ended after its {_steps} steps while the benchmark wanted more")), TaskScheduler.Default);
     }
@@ -106,7 +106,6 @@ internal sealed class StepTimeline : IAsyncDisposable
                 // Cancelled as intended, or failed: NextStep already turned a failure into the benchmark's error.
             }
         }
-        if (_journal is not null) await _journal.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         ZeroCostCluster.DeleteQuietly(_dir);
     }

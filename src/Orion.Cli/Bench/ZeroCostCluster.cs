@@ -1,14 +1,15 @@
 // `step-overhead`'s cluster: the real CoordinatorActor (ClusterHost.RunAsync) with in-process zero-cost workers, so a
 // step costs only sharding, summing, AdamW, the SQLite journal (full sync), steps.jsonl and the broadcast. Checkpoints
 // are off (CheckpointEvery = 0) except the one the coordinator writes when a run completes.
-using Orion.Actors.Persistence;
+using Akka.Actor;
+using Orion.Actors.Journal;
 using Orion.Cli.Commands;
 using Orion.Coordinator;
 using Orion.Coordinator.Hosting;
 using Orion.Engine.Model;
 using Orion.Engine.Model.Checkpoints;
 using Orion.Engine.Model.Training;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 
 namespace Orion.Cli.Bench;
 
@@ -27,8 +28,9 @@ internal static class ZeroCostCluster
         new() { Model = size.Model, Steps = steps, Batch = size.Batch, CheckpointEvery = 0 };
 
     /// <summary>Runs <paramref name="steps"/> steps in <paramref name="runDir"/>; <paramref name="progress"/> is called inside
-    /// the coordinator right after each step's StepCommitted is durable and its steps.jsonl line written.</summary>
-    public static Task<TrainingState> RunAsync(StepOverheadSize size, int steps, string runDir, IJournal journal, Action<StepResult> progress, CancellationToken ct)
+    /// the coordinator right after each step's StepCommitted is durable and its steps.jsonl line written;
+    /// <paramref name="persisted"/> with the ticks of each persist, from the call to the event being durable.</summary>
+    public static Task<TrainingState> RunAsync(StepOverheadSize size, int steps, string runDir, Action<StepResult> progress, Action<long> persisted, CancellationToken ct)
     {
         var layout = ParameterLayout.For(ModelConfig.Preset(size.Model));
         var gradient = new float[checked((int)layout.Count)];
@@ -38,21 +40,22 @@ internal static class ZeroCostCluster
             RunDir = runDir,
             RunId = RunId,
             Request = Request(size, steps),
-            Journal = journal,
+            Journal = JournalSpec.Parse(JournalSpec.SqlitePrefix + Path.Combine(runDir, "journal.db")),
             Shards = size.Workers,
             MinWorkers = size.Workers,
             Encoder = spec => Tokenizers.Open(spec).Encode,
             Progress = (r, _) => progress(r),
+            Persisted = persisted,
         };
         return ClusterHost.RunAsync(settings, (system, coordinator) =>
         {
             for (int i = 0; i < size.Workers; i++)
             {
                 string name = $"zero-cost-{i}";
-                var worker = system.Spawn<WorkerCommand>(name, () => new ZeroCostWorker(name, gradient, Loss, coordinator));
+                var worker = system.ActorOf(Props.Create(() => new ZeroCostWorker(name, gradient, Loss, coordinator)), name);
                 coordinator.Tell(new WorkerJoined(name, worker, "in-process"));
             }
-            return NothingToDispose.Instance;
+            return ClusterHost.NothingToDispose.Instance;
         }, ct);
     }
 
@@ -78,17 +81,13 @@ internal static class ZeroCostCluster
     {
         int steps = size.CheckSteps;
         var reported = new List<long>();
-        TrainingState state;
-        var journal = await Journals.OpenAsync(Journals.SqlitePrefix + Path.Combine(dir, "journal.db")).ConfigureAwait(false);
-        await using (journal.ConfigureAwait(false))
-        {
-            state = await RunAsync(size, steps, dir, journal, r => reported.Add(r.Step), CancellationToken.None).WaitAsync(CheckTimeout).ConfigureAwait(false);
-            var types = new List<string>();
-            await foreach (var e in journal.ReadAsync(RunId, 1).ConfigureAwait(false)) types.Add(e.Type);
-            int committed = types.Count(t => t == "StepCommitted");
-            if (committed != steps || types.Count == 0 || types[^1] != "RunCompleted")
-                throw new InvalidOperationException($"the journal holds {committed} StepCommitted events and ends with {(types.Count == 0 ? "nothing" : types[^1])}; expected {steps} and RunCompleted");
-        }
+        var types = new List<string>();
+        var state = await RunAsync(size, steps, dir, r => reported.Add(r.Step), _ => { }, CancellationToken.None).WaitAsync(CheckTimeout).ConfigureAwait(false);
+        foreach (var e in await JournalEvents.ReadAsync(JournalSpec.Parse(JournalSpec.SqlitePrefix + Path.Combine(dir, "journal.db")), RunId).WaitAsync(CheckTimeout).ConfigureAwait(false))
+            types.Add(e.TypeName);
+        int committed = types.Count(t => t == nameof(StepCommitted));
+        if (committed != steps || types.Count == 0 || types[^1] != nameof(RunCompleted))
+            throw new InvalidOperationException($"the journal holds {committed} StepCommitted events and ends with {(types.Count == 0 ? "nothing" : types[^1])}; expected {steps} and RunCompleted");
         if (state.Step != steps || !reported.SequenceEqual(Enumerable.Range(1, steps).Select(s => (long)s)))
             throw new InvalidOperationException($"the run ended at step {state.Step} having reported steps [{string.Join(", ", reported)}]; expected steps 1 to {steps}");
         int logged = File.ReadLines(Path.Combine(dir, StepsLog.FileName)).Count(l => l.Length > 0);
@@ -131,12 +130,5 @@ internal static class ZeroCostCluster
         {
             // The OS cleans its temp folder; the measurement is unaffected.
         }
-    }
-
-    private sealed class NothingToDispose : IAsyncDisposable
-    {
-        public static readonly NothingToDispose Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

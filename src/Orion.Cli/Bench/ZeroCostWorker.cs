@@ -1,7 +1,7 @@
-// A worker with a zero-cost device for `step-overhead`: it speaks the worker protocol (Orion.Worker.Protocol) and answers
+// A worker with a zero-cost device for `step-overhead`: it speaks the worker protocol (Orion.Actors.Protocol) and answers
 // every shard at once with a precomputed gradient, so a step's time is the coordinator's orchestration alone.
-using Orion.Actors;
-using Orion.Worker.Protocol;
+using Akka.Actor;
+using Orion.Actors.Protocol;
 
 namespace Orion.Cli.Bench;
 
@@ -10,9 +10,9 @@ namespace Orion.Cli.Bench;
 /// ShardComputed with <paramref name="gradient"/> (shared, never written) and <paramref name="loss"/>;
 /// UpdateWeights -> nothing; EndRun -> stop.
 /// </summary>
-internal sealed class ZeroCostWorker(string name, float[] gradient, double loss, ActorRef<CoordinatorMessage> coordinator) : Actor<WorkerCommand>
+internal sealed class ZeroCostWorker(string name, float[] gradient, double loss, IActorRef coordinator) : UntypedActor
 {
-    protected override Task ReceiveAsync(WorkerCommand message)
+    protected override void OnReceive(object message)
     {
         switch (message)
         {
@@ -29,6 +29,5 @@ internal sealed class ZeroCostWorker(string name, float[] gradient, double loss,
                 Context.Stop(Self);
                 break;
         }
-        return Task.CompletedTask;
     }
 }

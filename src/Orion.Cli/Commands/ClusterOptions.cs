@@ -2,7 +2,7 @@
 // defaults (hocon/reference.conf), the journal spec, the device and program cache of a worker, and running a
 // coordinator to completion with its outcome turned into an exit code.
 using System.CommandLine;
-using Orion.Actors.Persistence;
+using Orion.Actors.Journal;
 using Orion.Coordinator;
 using Orion.Engine.Ane;
 using Orion.Engine.Model.Training;
@@ -65,44 +65,37 @@ internal static class ClusterOptions
         };
     }
 
-    /// <summary>Opens the journal, runs the coordinator with the given workers, prints progress; 0 when the run completed.</summary>
+    /// <summary>Names the journal, runs the coordinator with the given workers, prints progress; 0 when the run completed.</summary>
     public static int RunCoordinator(BoundRun run, TextWriter stdout, Func<CoordinatorSettings, CancellationToken, Task<TrainingState>> host, StatusBoard? board = null)
     {
         Directory.CreateDirectory(run.RunDir);
-        var journal = Journals.OpenAsync(run.Journal).GetAwaiter().GetResult();
+        var journal = JournalSpec.Parse(run.Journal);
+        var settings = new CoordinatorSettings
+        {
+            RunDir = run.RunDir,
+            RunId = run.RunId,
+            Request = run.Request,
+            Journal = journal,
+            Shards = run.Workers,
+            MinWorkers = run.MinWorkers,
+            ShardTimeout = run.ShardTimeout,
+            Encoder = spec => Tokenizers.Open(spec).Encode,
+            Note = s => { lock (stdout) stdout.WriteLine(s); },
+            Progress = (s, o) => { lock (stdout) stdout.WriteLine(TrainingFlags.FormatStep(s, o)); },
+            Status = board ?? new StatusBoard(),
+        };
+        using var stop = new CancellationTokenSource();
+        void OnCancel(object? _, ConsoleCancelEventArgs e) { e.Cancel = true; stop.Cancel(); }
+        Console.CancelKeyPress += OnCancel;
         try
         {
-            var settings = new CoordinatorSettings
-            {
-                RunDir = run.RunDir,
-                RunId = run.RunId,
-                Request = run.Request,
-                Journal = journal,
-                Shards = run.Workers,
-                MinWorkers = run.MinWorkers,
-                ShardTimeout = run.ShardTimeout,
-                Encoder = spec => Tokenizers.Open(spec).Encode,
-                Note = s => { lock (stdout) stdout.WriteLine(s); },
-                Progress = (s, o) => { lock (stdout) stdout.WriteLine(TrainingFlags.FormatStep(s, o)); },
-                Status = board ?? new StatusBoard(),
-            };
-            using var stop = new CancellationTokenSource();
-            void OnCancel(object? _, ConsoleCancelEventArgs e) { e.Cancel = true; stop.Cancel(); }
-            Console.CancelKeyPress += OnCancel;
-            try
-            {
-                var state = host(settings, stop.Token).GetAwaiter().GetResult();
-                stdout.WriteLine($"run directory {run.RunDir}: step {state.Step}");
-                return 0;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= OnCancel;
-            }
+            var state = host(settings, stop.Token).GetAwaiter().GetResult();
+            stdout.WriteLine($"run directory {run.RunDir}: step {state.Step}");
+            return 0;
         }
         finally
         {
-            journal.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Console.CancelKeyPress -= OnCancel;
         }
     }
 }

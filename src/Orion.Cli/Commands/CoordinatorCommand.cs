@@ -36,7 +36,7 @@ internal static class CoordinatorCommand
                 if (server is not null) stdout.WriteLine($"status on {server.Address}status and {server.Address}metrics");
                 return ClusterOptions.RunCoordinator(run, stdout, (settings, ct) => ClusterHost.RunAsync(settings, (system, coordinator) =>
                 {
-                    var fleet = new FleetListener(endpoint, linkOptions, coordinator, s => { lock (stdout) stdout.WriteLine(s); });
+                    var fleet = new FleetListener(endpoint, linkOptions, system, coordinator, s => { lock (stdout) stdout.WriteLine(s); });
                     lock (stdout) stdout.WriteLine($"listening for workers on {fleet.LocalEndPoint} ({(linkOptions.Secret.Length == 0 ? "no cluster secret" : "cluster secret required")}, TLS {linkOptions.Tls.ToString().ToLowerInvariant()})");
                     return fleet;
                 }, ct), board);

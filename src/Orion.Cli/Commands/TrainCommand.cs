@@ -3,7 +3,6 @@
 // built-in corpus with the emulated ANE (the real one on a Mac); re-running with the same --run-dir resumes exactly.
 using System.CommandLine;
 using System.Globalization;
-using Orion.Coordinator.Hosting;
 
 namespace Orion.Cli.Commands;
 
@@ -24,7 +23,7 @@ internal static class TrainCommand
             var deviceChoice = ClusterOptions.Device(r.GetValue(device), run.Config);
             var cache = ClusterOptions.CacheDir(r.GetValue(cacheDir), run.Config);
             return ClusterOptions.RunCoordinator(run, stdout, (settings, ct) =>
-                ClusterHost.RunSingleNodeAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, run.Config, stderr), ct));
+                SingleNode.RunAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, run.Config, stderr), ct));
         });
         return train;
     }

@@ -1,12 +1,12 @@
-// The coordinator's side of a fleet: accepts authenticated links from `orion worker` processes; each becomes a worker
-// slot whose commands travel over the link and whose replies come back as messages to the coordinator. A link that
-// closes, fails its heartbeats or sends a malformed message is a worker that left; its shards are reassigned.
+// The coordinator's side of a fleet: accepts authenticated links from `orion worker` processes; each becomes a
+// LinkProxy actor that the coordinator treats as the worker (commands travel over the link) and whose replies come
+// back as messages to the coordinator. A link that closes, fails its heartbeats or sends a malformed message is a
+// worker that left: the coordinator is told why, the proxy stops, and its shards are reassigned.
 using System.Collections.Concurrent;
 using System.Net;
-using Orion.Actors;
+using Akka.Actor;
+using Orion.Actors.Protocol;
 using Orion.Actors.Remote;
-using Orion.Worker.Protocol;
-using Orion.Worker.Remote;
 
 namespace Orion.Coordinator.Hosting;
 
@@ -14,11 +14,14 @@ public sealed class FleetListener : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<LinkSender<WorkerCommand>, Link> _links = new();
     private readonly LinkListener _listener;
-    private readonly ActorRef<CoordinatorMessage> _coordinator;
+    private readonly ActorSystem _system;
+    private readonly IActorRef _coordinator;
     private readonly Action<string> _log;
+    private long _connections;
 
-    public FleetListener(IPEndPoint endpoint, LinkOptions options, ActorRef<CoordinatorMessage> coordinator, Action<string> log)
+    public FleetListener(IPEndPoint endpoint, LinkOptions options, ActorSystem system, IActorRef coordinator, Action<string> log)
     {
+        _system = system ?? throw new ArgumentNullException(nameof(system));
         _coordinator = coordinator ?? throw new ArgumentNullException(nameof(coordinator));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _listener = LinkListener.Start(endpoint, options, ServeAsync, log);
@@ -31,7 +34,9 @@ public sealed class FleetListener : IAsyncDisposable
         var name = link.RemoteName;
         var sender = new LinkSender<WorkerCommand>(link, $"{name}@{link.RemoteEndPoint}", ProtocolCodec.Encode, _log);
         _links[sender] = link;
-        _coordinator.Tell(new WorkerJoined(name, sender, link.RemoteEndPoint.ToString() ?? "?", () => link.BytesSent + link.BytesReceived));
+        // Actor names must be unique and URI-safe; the worker's own name travels in the messages.
+        var proxy = _system.ActorOf(LinkProxy<WorkerCommand>.Props(sender.Post), $"worker-link-{Interlocked.Increment(ref _connections)}");
+        _coordinator.Tell(new WorkerJoined(name, proxy, link.RemoteEndPoint.ToString() ?? "?", () => link.BytesSent + link.BytesReceived));
         string reason = "the worker closed the link";
         try
         {
@@ -42,7 +47,8 @@ public sealed class FleetListener : IAsyncDisposable
             reason = ex.Message;
             _log($"link to worker {name} closed: {reason}");
         }
-        _coordinator.Tell(new WorkerLeft(name, reason, sender));
+        _coordinator.Tell(new WorkerLeft(name, reason, proxy));
+        _system.Stop(proxy);
         sender.Complete();
         _links.TryRemove(sender, out _);
         await link.DisposeAsync().ConfigureAwait(false);

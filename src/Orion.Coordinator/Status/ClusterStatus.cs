@@ -1,6 +1,6 @@
 // A snapshot of the run as GET /status shows it (issue 5, item 10): immutable, published by the coordinator actor after
 // every change and read by the HTTP server without touching actor state.
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 
 namespace Orion.Coordinator;
 

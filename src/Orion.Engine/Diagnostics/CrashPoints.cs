@@ -29,7 +29,7 @@ public static class CrashPoints
         if (string.IsNullOrWhiteSpace(spec)) return null;
         int colon = spec.LastIndexOf(':');
         if (colon <= 0 || !long.TryParse(spec.AsSpan(colon + 1), out long n) || n <= 0)
-            throw new ArgumentException($"{Variable}='{spec}' is not '<point>:<n>' with n >= 1 (e.g. 'journal-append:3')");
+            throw new ArgumentException($"{Variable}='{spec}' is not '<point>:<n>' with n >= 1 (e.g. 'journal-persisted:3')");
         return (spec[..colon], n);
     }
 }

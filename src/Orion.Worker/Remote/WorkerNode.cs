@@ -2,9 +2,10 @@
 // actor whose replies travel over the link, and reconnects when the link is lost (a coordinator restarted after a
 // crash resumes the run and re-prepares its workers). Returns when the coordinator ends the run; a refusal (wrong
 // secret, incompatible protocol) throws LinkRefusedException at once — retrying could never succeed.
-using Orion.Actors;
+using Akka.Actor;
+using Orion.Actors.Hosting;
+using Orion.Actors.Protocol;
 using Orion.Actors.Remote;
-using Orion.Worker.Protocol;
 
 namespace Orion.Worker.Remote;
 
@@ -15,15 +16,28 @@ public static class WorkerNode
     public static async Task RunAsync(WorkerNodeOptions o, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(o);
-        await using var system = ActorSystem.Create("worker");
-        var relay = new RelayRef<CoordinatorMessage>($"coordinator@{o.Host}:{o.Port}");
-        var worker = system.Spawn<WorkerCommand>("worker", () => new WorkerActor(o.Worker, relay), SupervisorStrategy.RestartWithBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)));
-        var stopped = system.WhenStopped(worker);
+        using var system = OrionAkka.Create("worker");
+        try
+        {
+            await RunLinksAsync(o, system, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunLinksAsync(WorkerNodeOptions o, ActorSystem system, CancellationToken ct)
+    {
+        var relay = new LinkRelay<CoordinatorMessage>();
+        var coordinator = system.ActorOf(LinkProxy<CoordinatorMessage>.Props(relay.Post), "coordinator-link");
+        var worker = system.ActorOf(WorkerActor.Supervised(o.Worker, coordinator, "worker"), "worker-supervisor");
+        var stopped = worker.WatchAsync(ct);
         while (true)
         {
             var link = await LinkClient.ConnectWithRetryAsync(o.Host, o.Port, o.Link, o.Log, ct).ConfigureAwait(false);
             o.Log($"connected to the coordinator at {o.Host}:{o.Port} ({(link.Encrypted ? "TLS" : "no TLS")})");
-            var sender = new LinkSender<CoordinatorMessage>(link, relay.Path, ProtocolCodec.Encode, o.Log);
+            var sender = new LinkSender<CoordinatorMessage>(link, $"coordinator@{o.Host}:{o.Port}", ProtocolCodec.Encode, o.Log);
             relay.Retarget(sender);
             bool ended = false;
             try

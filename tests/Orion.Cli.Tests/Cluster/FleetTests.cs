@@ -66,7 +66,7 @@ public sealed class FleetTests
         var secret = Secret(dir);
         var port = FreePort();
         string[] args = ["coordinator", "--listen", $"127.0.0.1:{port}", "--run-dir", dir.At("run"), "--secret-file", secret, .. ClusterRuns.Training];
-        using var first = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = "journal-append:8" }, args);
+        using var first = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = "journal-persisted:8" }, args);
         first.WaitForLine("listening for workers");
         var endpoint = $"127.0.0.1:{port}";
         using var w1 = Worker(dir, secret, endpoint, "w1");

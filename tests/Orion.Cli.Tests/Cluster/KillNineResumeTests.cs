@@ -1,7 +1,9 @@
 // Issue 5, item 7: `kill -9` of the coordinator at any moment, then the same command again, resumes and finishes
-// with weights bit-identical to an uninterrupted run. The process SIGKILLs itself at named crash points (inside a
-// journal transaction before its commit, between the files of a checkpoint, before a snapshot row) or is killed
-// from outside once a step line appears — the run is then resumed with the very same command.
+// with weights bit-identical to an uninterrupted run. The process SIGKILLs itself at named crash points (just before
+// an event is persisted, right after one is durable and before anything acts on it, between the files of a
+// checkpoint, before its snapshot) or is killed from outside once a step line appears — the run is then resumed with
+// the very same command. Events of this run: #1 RunStarted, #2-3 the workers joining, #4 step 1, #5 step 2,
+// #6 the step-2 checkpoint, #7 step 3, #8 step 4, ...
 using Xunit;
 
 namespace Orion.Cli.Tests.Cluster;
@@ -10,9 +12,10 @@ namespace Orion.Cli.Tests.Cluster;
 public sealed class KillNineResumeTests
 {
     [Theory]
-    [InlineData("journal-append:1")]  // before RunStarted is durable: the rerun starts the run afresh
-    [InlineData("journal-append:6")]  // mid-append of a StepCommitted: that step is recomputed, not replayed
-    [InlineData("journal-append:9")]  // later: replays journaled steps after the checkpoint, verifying loss bits
+    [InlineData("journal-persist:1")]   // before RunStarted is durable: the rerun starts the run afresh
+    [InlineData("journal-persisted:1")] // RunStarted durable, nothing else: the rerun resumes a run with no steps
+    [InlineData("journal-persist:7")]   // step 3's StepCommitted not durable: that step is recomputed, not replayed
+    [InlineData("journal-persisted:8")] // step 4 durable, its checkpoint not written: steps 3-4 replayed and verified
     [InlineData("checkpoint-write:2")] // half of the step-4 checkpoint on disk
     [InlineData("snapshot-save:1")]   // the checkpoint is on disk, its snapshot row is not
     public void Train_KilledAtCrashPoint_RerunFinishesBitIdentical(string crashPoint)
@@ -50,7 +53,7 @@ public sealed class KillNineResumeTests
     {
         using var dir = new TempDir();
         string[] args = ["train", .. ClusterRuns.Training, "--run-dir", dir.At("run"), "--cache-dir", dir.At("cache")];
-        foreach (var point in new[] { "journal-append:7", "checkpoint-write:1" })
+        foreach (var point in new[] { "journal-persisted:7", "checkpoint-write:1" })
             using (var p = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = point }, args))
                 Assert.NotEqual(0, p.WaitForExit());
         Cli.Ok(args);

@@ -1,6 +1,6 @@
 // Determinism across membership (architecture.md, Cluster): shards are fixed per run and summed in shard order, so
 // the final weights depend on the shard count only — not on how many workers computed them, nor on the run.
-using Orion.Coordinator.Journal;
+using Orion.Actors.Journal;
 using Orion.TestKit.Cluster;
 using Xunit;
 

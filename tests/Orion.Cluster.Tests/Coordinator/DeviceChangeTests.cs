@@ -1,6 +1,6 @@
 // An OS update under a running worker (architecture.md, Engine: the program cache keys on chip + OS build): cached
 // programs are invalidated and recompiled, the change is journaled, and the weights come out bit-identical.
-using Orion.Coordinator.Journal;
+using Orion.Actors.Journal;
 using Orion.TestKit.Cluster;
 using Xunit;
 

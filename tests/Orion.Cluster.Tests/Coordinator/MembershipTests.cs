@@ -1,8 +1,8 @@
 // Membership (architecture.md, Cluster): a worker that stops answering is dismissed after the coordinator's shard
 // timeout, a worker whose actor stops leaves, a new worker joins mid-run — and none of it changes a bit of the weights.
-using Orion.Coordinator.Journal;
+using Orion.Actors.Journal;
 using Orion.TestKit.Cluster;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 using Xunit;
 
 namespace Orion.Cluster.Tests.Coordinator;

@@ -1,7 +1,6 @@
 // Recovery (architecture.md, Cluster): newest checkpoint + replay of later journaled steps with loss-bit checks ends
 // with the weights of an uninterrupted run; a journal that disagrees, or a request that changes the run, is refused.
-using Orion.Actors.Persistence;
-using Orion.Coordinator.Journal;
+using Orion.Actors.Journal;
 using Orion.TestKit.Cluster;
 using Xunit;
 
@@ -74,12 +73,8 @@ public sealed class RecoveryTests
         await using (var crashed = await ClusterHarness.StartAsync(new ClusterHarnessOptions { RunDir = runDir, CrashAfterStep = 3 }))
             await crashed.WaitForFailureAsync();
         // A commit of step 4 whose loss the recomputation cannot reproduce.
-        await using (var journal = await Journals.OpenAsync(ClusterHarness.JournalSpecFor(runDir)))
-        {
-            long next = await journal.HighestSequenceAsync("cluster-test") + 1;
-            var forged = new StepCommitted(4, BitConverter.SingleToInt32Bits(123.25f), 1e-4f, false, 4096f, 128, ["worker-0"]);
-            await journal.AppendAsync("cluster-test", [forged.ToJournal(next)]);
-        }
+        var forged = new StepCommitted(4, BitConverter.SingleToInt32Bits(123.25f), 1e-4f, false, 4096f, 128, ["worker-0"]);
+        await JournalForger.AppendAsync(ClusterHarness.JournalSpecFor(runDir), "cluster-test", forged);
 
         await using var resumed = await ClusterHarness.StartAsync(new ClusterHarnessOptions { RunDir = runDir });
         var error = await resumed.WaitForFailureAsync();

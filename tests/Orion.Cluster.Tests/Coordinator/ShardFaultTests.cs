@@ -1,8 +1,8 @@
 // Degraded paths of a step (architecture.md, Cluster; style.md "no silent fallbacks"): failed evaluations and compiles
 // are retried, a NaN output skips the step and halves the loss scale — each journaled or counted; the run completes.
-using Orion.Coordinator.Journal;
+using Orion.Actors.Journal;
 using Orion.TestKit.Cluster;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 using Xunit;
 
 namespace Orion.Cluster.Tests.Coordinator;
@@ -39,7 +39,7 @@ public sealed class ShardFaultTests
         await h.WaitForCompletionAsync();
         await h.WaitForReplyAsync<ShardFailed>(f => f.Step == 1);
         // Prepared once at the start and again after the failure (at least: both queued shards may fail).
-        Assert.True(h.Tap.Messages.Items.OfType<WorkerReady>().Count() >= 2, "the worker was not prepared again after the failed shard");
+        Assert.True(h.Replies.Items.OfType<WorkerReady>().Count() >= 2, "the worker was not prepared again after the failed shard");
         Assert.Equal(reference, h.FinalWeightsHash());
     }
 

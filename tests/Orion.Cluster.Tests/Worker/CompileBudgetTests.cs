@@ -1,7 +1,7 @@
 // The compile budget (R05: the ANE fails silently after ~119 compiles per process): a worker whose device runs out
 // mid-prepare recycles it (a fresh device, a fresh budget) and goes on with the programs already in its cache.
 using Orion.TestKit.Cluster;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 using Xunit;
 
 namespace Orion.Cluster.Tests.Worker;
@@ -25,7 +25,7 @@ public sealed class CompileBudgetTests
         Assert.Equal(4, status.Stats.Compiles); // every program compiled once: after a recycle the cache serves what was built
         Assert.Equal((4 + budget - 1) / budget - 1, status.Stats.Recycles);
         Assert.Equal(status.Stats.Recycles + 1, worker.Devices.Count);
-        Assert.DoesNotContain(h.Tap.Messages.Items, m => m is WorkerFailed); // the worker copes by itself: no failed prepare
+        Assert.DoesNotContain(h.Replies.Items, m => m is WorkerFailed); // the worker copes by itself: no failed prepare
         Assert.Equal(6, status.ShardsComputed);
         Assert.Equal(reference, h.FinalWeightsHash());
     }

@@ -3,7 +3,7 @@
 using System.Text;
 using Orion.Actors.Remote;
 using Orion.Engine.Model;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 using Xunit;
 
 namespace Orion.Cluster.Tests.Worker;

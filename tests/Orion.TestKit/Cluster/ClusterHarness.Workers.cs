@@ -1,11 +1,11 @@
 // The harness's workers (spawned and watched as `orion train` does in single-node mode) and its waits: each races a
 // signal against the run's end and a scaled timeout, and fails with the coordinator's recent notes.
 using System.Text;
-using Orion.Actors;
+using Akka.Actor;
+using Orion.Actors.Protocol;
 using Orion.Engine.Model.Training;
 using Orion.TestKit.Devices;
 using Orion.Worker;
-using Orion.Worker.Protocol;
 
 namespace Orion.TestKit.Cluster;
 
@@ -43,16 +43,15 @@ public sealed partial class ClusterHarness
             _workers.Add(worker);
         }
         var options = new WorkerOptions { Name = worker.Name, OpenDevice = worker.OpenDevice, Cache = worker.Cache };
-        var actor = System.Spawn<WorkerCommand>(worker.Name, () => new WorkerActor(options, Tap),
-            SupervisorStrategy.RestartWithBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)));
+        var actor = System.ActorOf(WorkerActor.Supervised(options, Tap, worker.Name), worker.Name);
         worker.Ref = actor;
+        worker.Stopped = actor.WatchAsync();
         coordinator.Tell(new WorkerJoined(worker.Name, actor, "in-process"));
-        worker.Stopped = System.WhenStopped(actor).ContinueWith(_ => coordinator.Tell(new WorkerLeft(worker.Name, "its actor stopped", actor)), TaskScheduler.Default);
         return worker;
     }
 
-    /// <summary>Stops a worker's actor (after the message it is handling); completes once the coordinator was told.
-    /// From a step hook, do not wait on the returned task: the coordinator's loop is the one blocked.</summary>
+    /// <summary>Stops a worker's actor (after the message it is handling; the coordinator watches it and learns it left);
+    /// completes once it has stopped. From a step hook, do not wait on the returned task: the coordinator's loop is blocked.</summary>
     public Task StopWorker(string name)
     {
         var worker = Worker(name);
@@ -68,7 +67,7 @@ public sealed partial class ClusterHarness
 
     /// <summary>The first worker reply of type <typeparamref name="T"/> matching <paramref name="match"/>, past or future.</summary>
     public async Task<T> WaitForReplyAsync<T>(Func<T, bool>? match = null) where T : CoordinatorMessage =>
-        (T)await WaitAsync(Tap.Messages.FirstAsync(m => m is T t && (match is null || match(t))), $"a {typeof(T).Name} from a worker").ConfigureAwait(false);
+        (T)await WaitAsync(Replies.FirstAsync(m => m is T t && (match is null || match(t))), $"a {typeof(T).Name} from a worker").ConfigureAwait(false);
 
     /// <summary>The final state; throws the coordinator's error if the run stopped without completing.</summary>
     public async Task<TrainingState> WaitForCompletionAsync()
@@ -129,7 +128,6 @@ public sealed partial class ClusterHarness
         var s = Status.Current;
         var b = new StringBuilder($"; phase '{s.Phase}' at step {s.Step}/{s.Steps}; last notes:");
         foreach (var n in Notes.Items.TakeLast(15)) b.Append("\n  ").Append(n);
-        foreach (var (actor, error) in Failures.Items.TakeLast(5)) b.Append("\n  failure of ").Append(actor).Append(": ").Append(error.Message);
         return b.ToString();
     }
 }

@@ -1,13 +1,15 @@
-// An in-process cluster for tests (architecture.md, Cluster): a CoordinatorActor with a SQLite journal in a temp run dir
-// and N WorkerActors with their own FakeAneDevice and ProgramCache; callbacks and replies become waitable SignalLogs.
-using Orion.Actors;
-using Orion.Actors.Persistence;
+// An in-process cluster for tests (architecture.md, Cluster): an Akka actor system with the CoordinatorActor, its
+// SQLite journal in a temp run dir, and N WorkerActors with their own FakeAneDevice and ProgramCache; callbacks and
+// replies become waitable SignalLogs.
+using Akka.Actor;
+using Orion.Actors.Hosting;
+using Orion.Actors.Journal;
+using Orion.Actors.Protocol;
 using Orion.Coordinator;
-using Orion.Coordinator.Journal;
+using Orion.Coordinator.Hosting;
 using Orion.Engine.Data;
 using Orion.Engine.Model.Checkpoints;
 using Orion.Engine.Model.Training;
-using Orion.Worker.Protocol;
 
 namespace Orion.TestKit.Cluster;
 
@@ -19,24 +21,22 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     private readonly TempFolder _temp;
     private readonly TaskCompletionSource<TrainingState> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<long, List<Action>> _hooks = [];
-    private ActorRef<CoordinatorMessage>? _coordinator;
-    private CoordinatorTap? _tap;
+    private IActorRef? _coordinator, _tap;
     private int _disposed;
 
-    private ClusterHarness(ClusterHarnessOptions options, TempFolder temp, string runDir, IJournal journal)
+    private ClusterHarness(ClusterHarnessOptions options, TempFolder temp, string runDir, JournalSpec journal)
     {
         Options = options;
         _temp = temp;
         RunDir = runDir;
         Journal = journal;
-        System = ActorSystem.Create("cluster");
-        System.Failure += OnFailure;
+        System = OrionAkka.Create("cluster", journal);
     }
 
     public ClusterHarnessOptions Options { get; }
     public string RunDir { get; }
     public string RunId => Options.RunId;
-    public IJournal Journal { get; }
+    public JournalSpec Journal { get; }
     public ActorSystem System { get; }
     public StatusBoard Status { get; } = new();
 
@@ -46,19 +46,20 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     /// <summary>Every step the coordinator committed (or replayed and verified), in order.</summary>
     public SignalLog<StepResult> Steps { get; } = new();
 
-    /// <summary>Failures of actors other than the coordinator (a coordinator failure ends <see cref="Completion"/>).</summary>
-    public SignalLog<(string Actor, Exception Error)> Failures { get; } = new();
+    /// <summary>Every message the workers sent to the coordinator, in the order the tap received them.</summary>
+    public SignalLog<CoordinatorMessage> Replies { get; } = new();
 
     /// <summary>The run's outcome: the final state, or the error that stopped the coordinator.</summary>
     public Task<TrainingState> Completion => _completion.Task;
 
-    public ActorRef<CoordinatorMessage> Coordinator => _coordinator ?? throw NotStarted();
+    /// <summary>The run's guardian (it forwards to the coordinator, whose failures end <see cref="Completion"/>).</summary>
+    public IActorRef Coordinator => _coordinator ?? throw NotStarted();
 
-    /// <summary>What workers hold as the coordinator: every reply they sent, recorded.</summary>
-    public CoordinatorTap Tap => _tap ?? throw NotStarted();
+    /// <summary>What workers hold as the coordinator: a CoordinatorTap recording into <see cref="Replies"/>.</summary>
+    public IActorRef Tap => _tap ?? throw NotStarted();
 
-    /// <summary>The journal spec of this run ("sqlite:RUNDIR/journal.db"), for opening it again after disposal.</summary>
-    public static string JournalSpecFor(string runDir) => Journals.SqlitePrefix + Path.Combine(runDir, "journal.db");
+    /// <summary>The journal of a run directory ("sqlite:RUNDIR/journal.db"), for reading or forging it after disposal.</summary>
+    public static JournalSpec JournalSpecFor(string runDir) => JournalSpec.Parse(JournalSpec.SqlitePrefix + Path.Combine(runDir, "journal.db"));
 
     /// <summary>Opens the journal and the actor system; nothing runs until <see cref="Start"/>.</summary>
     public static async Task<ClusterHarness> CreateAsync(ClusterHarnessOptions? options = null)
@@ -69,7 +70,8 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         {
             var runDir = options.RunDir ?? temp.At("run");
             Directory.CreateDirectory(runDir);
-            var journal = await Journals.OpenAsync(JournalSpecFor(runDir)).ConfigureAwait(false);
+            var journal = JournalSpecFor(runDir);
+            await journal.PrepareAsync(options.RunId).ConfigureAwait(false);
             return new ClusterHarness(options, temp, runDir, journal);
         }
         catch
@@ -122,8 +124,8 @@ public sealed partial class ClusterHarness : IAsyncDisposable
             Progress = OnProgress,
             Status = Status,
         };
-        _coordinator = System.Spawn<CoordinatorMessage>(CoordinatorName, () => new CoordinatorActor(settings, _completion), SupervisorStrategy.StopOnFailure);
-        _tap = new CoordinatorTap(_coordinator);
+        _coordinator = System.ActorOf(RunGuardian.Props(settings, _completion), "run");
+        _tap = System.ActorOf(CoordinatorTap.Props(_coordinator, Replies), "tap");
         for (int i = 0; i < o.Workers; i++) AddWorker();
     }
 
@@ -136,19 +138,8 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         if (Options.CrashAfterStep == result.Step) throw new SimulatedCrashException(result.Step);
     }
 
-    private void OnFailure(IActorRef actor, Exception error)
-    {
-        if (actor.Path.EndsWith("/" + CoordinatorName, StringComparison.Ordinal)) _completion.TrySetException(error);
-        else Failures.Add((actor.Path, error));
-    }
-
-    /// <summary>Every event of the run's journal stream, decoded.</summary>
-    public async Task<IReadOnlyList<RunEvent>> ReadEventsAsync()
-    {
-        var events = new List<RunEvent>();
-        await foreach (var e in Journal.ReadAsync(RunId, 1).ConfigureAwait(false)) events.Add(RunEvent.FromJournal(e, Journal.Description));
-        return events;
-    }
+    /// <summary>Every event of the run's journal, decoded (read by an actor system of its own).</summary>
+    public Task<IReadOnlyList<RunEvent>> ReadEventsAsync() => JournalEvents.ReadAsync(Journal, RunId).WaitAsync(TestTimeouts.Dilated(DefaultWait));
 
     /// <summary>The weights hash of the newest complete checkpoint in the run directory.</summary>
     public string FinalWeightsHash() => WeightsHashOf(RunDir);
@@ -160,7 +151,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         return LoadedCheckpoint.FromFolder(latest, withOptimizer: false).WeightsHash();
     }
 
-    /// <summary>Releases hanging devices, stops every actor, closes the journal and deletes the temp folders.</summary>
+    /// <summary>Releases hanging devices, stops every actor (the journal with them) and deletes the temp folders.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -171,13 +162,13 @@ public sealed partial class ClusterHarness : IAsyncDisposable
             var wait = TestTimeouts.Dilated(TimeSpan.FromSeconds(30));
             try
             {
-                await System.DisposeAsync().AsTask().WaitAsync(wait).ConfigureAwait(false);
+                await System.Terminate().WaitAsync(wait).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 hung = new TimeoutException($"the cluster's actors did not stop within {wait.TotalSeconds:0} s; expected every worker to finish its shard (hint: a device still hangs){Diagnostics()}");
             }
-            await Journal.DisposeAsync().ConfigureAwait(false);
+            System.Dispose();
         }
         finally
         {

@@ -1,20 +1,27 @@
-// What the workers hold as "the coordinator": forwards every reply to the real coordinator and records it first, so
-// a test can wait for "worker-1 is ready" or "a shard failed" as a signal instead of guessing with time.
-using Orion.Actors;
-using Orion.Worker.Protocol;
+// What workers hold as "the coordinator": an actor that records every reply and forwards it to the real coordinator,
+// so a test can wait for "worker-1 is ready" or "a shard failed" as a signal instead of guessing with time.
+using Akka.Actor;
+using Orion.Actors.Protocol;
 
 namespace Orion.TestKit.Cluster;
 
-public sealed class CoordinatorTap(ActorRef<CoordinatorMessage> coordinator) : ActorRef<CoordinatorMessage>
+public sealed class CoordinatorTap : UntypedActor
 {
-    public override string Path => coordinator.Path;
+    private readonly IActorRef _coordinator;
+    private readonly SignalLog<CoordinatorMessage> _messages;
 
-    /// <summary>Every message the workers sent, in the order they sent them.</summary>
-    public SignalLog<CoordinatorMessage> Messages { get; } = new();
-
-    public override void Tell(CoordinatorMessage message)
+    public CoordinatorTap(IActorRef coordinator, SignalLog<CoordinatorMessage> messages)
     {
-        Messages.Add(message);
-        coordinator.Tell(message);
+        _coordinator = coordinator;
+        _messages = messages;
+    }
+
+    public static Props Props(IActorRef coordinator, SignalLog<CoordinatorMessage> messages) =>
+        Akka.Actor.Props.Create(() => new CoordinatorTap(coordinator, messages));
+
+    protected override void OnReceive(object message)
+    {
+        if (message is CoordinatorMessage m) _messages.Add(m);
+        _coordinator.Forward(message);
     }
 }

@@ -1,8 +1,7 @@
 // One worker of a ClusterHarness: its actor, its fake devices (a recycle opens a new one) and its own program cache.
-using Orion.Actors;
+using Akka.Actor;
 using Orion.Engine.Ane;
 using Orion.TestKit.Devices;
-using Orion.Worker.Protocol;
 
 namespace Orion.TestKit.Cluster;
 
@@ -23,9 +22,10 @@ public sealed class HarnessWorker
 
     public string Name { get; }
 
-    public ActorRef<WorkerCommand> Ref { get; internal set; } = null!;
+    /// <summary>The worker's backoff supervisor (messages to it reach the worker; stopping it stops the worker).</summary>
+    public IActorRef Ref { get; internal set; } = null!;
 
-    /// <summary>Completes when the worker's actor has stopped (and the coordinator was told it left).</summary>
+    /// <summary>Completes when the worker's actor (its supervisor) has stopped.</summary>
     public Task Stopped { get; internal set; } = Task.CompletedTask;
 
     public ProgramCache Cache { get; }

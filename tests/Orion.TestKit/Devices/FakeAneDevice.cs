@@ -23,6 +23,9 @@ public sealed class FakeAneDevice : IAneDevice
 
     public int Evaluations { get; private set; }
 
+    /// <summary>Whether the last evaluation ran on a .NET thread-pool thread (device work should have a thread of its own).</summary>
+    public bool EvaluatedOnThreadPool { get; private set; }
+
     /// <summary>Signalled when an evaluation starts hanging (so a test can wait for it, not for time).</summary>
     public ManualResetEventSlim Hanging { get; } = new(false);
 
@@ -57,6 +60,7 @@ public sealed class FakeAneDevice : IAneDevice
     public void Evaluate(AneProgram program, IReadOnlyList<AneSurface> inputs, IReadOnlyList<AneSurface> outputs)
     {
         Evaluations++;
+        EvaluatedOnThreadPool = Thread.CurrentThread.IsThreadPoolThread;
         if (TakeOne(ref _hangs))
         {
             Hanging.Set();

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Orion.Coordinator;
 using Orion.TestKit.Cluster;
-using Orion.Worker.Protocol;
+using Orion.Actors.Protocol;
 using Xunit;
 
 namespace Orion.Cluster.Tests.Coordinator.Status;
@@ -78,7 +78,7 @@ public sealed class StatusFormatTests
         var board = new StatusBoard();
         board.Publish(Handmade(2.5f));
         await using var server = await StatusServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), board);
-        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TestKit.TestTimeouts.Default };
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TestKit.Cluster.TestTimeouts.Default };
         using var status = await http.GetAsync(new Uri("/status", UriKind.Relative));
         Assert.Equal("application/json", status.Content.Headers.ContentType?.MediaType);
         using (var json = JsonDocument.Parse(await status.Content.ReadAsStringAsync()))
