@@ -16,8 +16,9 @@ internal static class CliErrors
         or DirectoryNotFoundException or GraphException or CompileBudgetExceededException or CliUsageException
         or DeviceUnavailableException or Orion.Engine.Ane.Apple.Native.AneNativeException
         or InvalidDataException or UnauthorizedAccessException or IOException
-        or Orion.Engine.Config.ConfigException or Orion.Actors.Journal.JournalException or Orion.Actors.Remote.LinkRefusedException
-        or Orion.Actors.Protocol.ProtocolException or System.Net.Sockets.SocketException or Orion.Coordinator.RunFailedException
+        or Orion.Engine.Config.ConfigException or Orion.Actors.Journal.JournalException
+        or Orion.Actors.DataPlane.DataPlaneRefusedException or System.Net.Sockets.SocketException or Orion.Coordinator.RunFailedException
+        or Orion.Actors.Security.SecurityConfigException
         || (e is ArgumentException && e is not ArgumentNullException);
 
     public static string Describe(Exception e) => e switch

@@ -25,6 +25,7 @@ public static class OrionCli
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
         root.Subcommands.Add(CheckpointCommand.Create(stdout));
         root.Subcommands.Add(ImportCommand.Create(stdout));
+        root.Subcommands.Add(CertsCommand.Create(stdout));
         root.Subcommands.Add(BenchCli.Create(stdout));
         var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };

@@ -1,10 +1,10 @@
 // The step cycle: announce (draw the batch, split into shards, assign to ready workers), collect, commit (sum in shard
 // order, AdamW, persist StepCommitted, log, checkpoint), broadcast the weights — or, while replaying, verify the
 // recomputed loss against the journal instead of persisting it again.
+using Orion.Actors.DataPlane;
 using Akka.Actor;
 using Orion.Actors.Journal;
 using Orion.Actors.Protocol;
-using Orion.Actors.Remote;
 using Orion.Engine.Data;
 using Orion.Engine.Diagnostics;
 using Orion.Engine.Model.Checkpoints;

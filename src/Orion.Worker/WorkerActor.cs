@@ -3,11 +3,11 @@
 // the gradient; delta-patches every weight update. A changed device fingerprint (an OS update) recompiles through the
 // cache and is reported; an exhausted compile budget recycles the device instead of failing the run. It runs on the
 // dedicated device dispatcher (Props), so a shard that takes a long time never holds a thread other actors need.
+using Orion.Actors.DataPlane;
 using Akka.Actor;
 using Akka.Pattern;
 using Orion.Actors.Hosting;
 using Orion.Actors.Protocol;
-using Orion.Actors.Remote;
 using Orion.Engine.Ane;
 using Orion.Engine.Data;
 using Orion.Engine.Model;

@@ -13,14 +13,14 @@ public sealed record WorkerJoined(string Worker, IActorRef Ref, string Address, 
 /// <remarks><paramref name="Ref"/>, when given, must be the slot's own: a stale link closing never removes the worker's newer connection.</remarks>
 public sealed record WorkerLeft(string Worker, string Reason, IActorRef? Ref = null) : CoordinatorMessage;
 
-public sealed record WorkerReady(string RunId, string Worker, long Step, WorkerStats Stats) : CoordinatorMessage;
+public sealed record WorkerReady(string RunId, string Worker, long Step, WorkerStats Stats) : CoordinatorMessage, IRemoteMessage;
 
 public sealed record ShardComputed(string RunId, string Worker, long Step, long RequestId, int Shard, double Loss, float[] Gradients, WorkerStats Stats) : CoordinatorMessage;
 
-public sealed record ShardFailed(string RunId, string Worker, long Step, long RequestId, int Shard, string Error) : CoordinatorMessage;
+public sealed record ShardFailed(string RunId, string Worker, long Step, long RequestId, int Shard, string Error) : CoordinatorMessage, IRemoteMessage;
 
 /// <summary>The worker's device fingerprint changed (an OS update): its cached programs were invalidated and recompiled.</summary>
-public sealed record DeviceFingerprintChanged(string RunId, string Worker, string Old, string New, WorkerStats Stats) : CoordinatorMessage;
+public sealed record DeviceFingerprintChanged(string RunId, string Worker, string Old, string New, WorkerStats Stats) : CoordinatorMessage, IRemoteMessage;
 
 /// <summary>The worker could not prepare (compile) for the run; it holds no programs.</summary>
-public sealed record WorkerFailed(string RunId, string Worker, string Error) : CoordinatorMessage;
+public sealed record WorkerFailed(string RunId, string Worker, string Error) : CoordinatorMessage, IRemoteMessage;

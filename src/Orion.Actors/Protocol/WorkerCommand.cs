@@ -10,7 +10,7 @@ public abstract record WorkerCommand(string RunId);
 public sealed record PrepareRun(string RunId, ModelConfig Config, int Seq, long Step, float[] Weights) : WorkerCommand(RunId);
 
 /// <summary>Compute one shard of step <paramref name="Step"/>: loss and the gradient of loss * <paramref name="GradScale"/>.</summary>
-public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale) : WorkerCommand(RunId);
+public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale) : WorkerCommand(RunId), IRemoteMessage;
 
 /// <summary>The weights after step <paramref name="Step"/> was committed: delta-patch them into the programs.</summary>
 /// <param name="Owned">The array belongs to this message alone (it came off a link) and goes back to the TensorPool once
@@ -18,4 +18,4 @@ public sealed record ComputeShard(string RunId, long Step, long RequestId, int S
 public sealed record UpdateWeights(string RunId, long Step, float[] Weights, bool Owned = false) : WorkerCommand(RunId);
 
 /// <summary>The run is over (or this worker is dismissed): stop.</summary>
-public sealed record EndRun(string RunId, string Reason) : WorkerCommand(RunId);
+public sealed record EndRun(string RunId, string Reason) : WorkerCommand(RunId), IRemoteMessage;

@@ -56,7 +56,7 @@ internal static class ZeroCostCluster
                 coordinator.Tell(new WorkerJoined(name, worker, "in-process"));
             }
             return ClusterHost.NothingToDispose.Instance;
-        }, ct);
+        }, ct: ct);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@
 // a key the user wrote that nothing reads is reported (name, file, line) instead of being silently ignored. Values
 // the file does not set stay null and the defaults in code apply (ReferenceConfTests keeps those equal to
 // reference.conf); flags override the file. An empty string means "not set", as in reference.conf.
-using Orion.Actors.Remote;
+using Orion.Actors.Hosting;
 using Orion.Engine.Config;
 using Orion.Engine.Model.Training;
 
@@ -25,14 +25,13 @@ internal sealed record ClusterConfig
     public string? Device { get; init; }
     public string? Chip { get; init; }
     public int? CompileBudget { get; init; }
-    public string? SecretFile { get; init; }
-    public string? Tls { get; init; }
-    public string? TensorEncoding { get; init; }
+    public string? Advertise { get; init; }
+    public int? ClusterPort { get; init; }
+    public string? Cert { get; init; }
+    public string? Ca { get; init; }
     public TimeSpan? HeartbeatInterval { get; init; }
-    public TimeSpan? FailureTimeout { get; init; }
-    public TimeSpan? HandshakeTimeout { get; init; }
-    public long? MaxFrame { get; init; }
-    public long? TensorChunk { get; init; }
+    public TimeSpan? AcceptableHeartbeatPause { get; init; }
+    public TimeSpan? StableAfter { get; init; }
 
     public static ClusterConfig Load(string? path)
     {
@@ -46,7 +45,10 @@ internal sealed record ClusterConfig
         var cluster = orion.Section("cluster");
         var coordinator = orion.Section("coordinator");
         var worker = orion.Section("worker");
-        var links = orion.Section("links");
+        var tls = cluster.Section("tls");
+        var detector = cluster.Section("failure-detector");
+        var sbr = cluster.Section("split-brain-resolver");
+        string? Relative(string? file) => file is null ? null : Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
         foreach (var fixedKey in new[] { "ane-compile-budget", "delta-patch", "inline-constant-limit", "multi-blob-file", "min-surface-bytes" })
             if (engine.Has(fixedKey))
                 throw new ConfigException($"orion.engine.{fixedKey} is documented in reference.conf but cannot be set from a file here (the chip profile or the device decides it; see docs/design.md)", engine.Object.Fields.First(f => f.Key == fixedKey).Value.Origin);
@@ -76,26 +78,24 @@ internal sealed record ClusterConfig
             Name = Text(worker, "name"),
             CacheDir = Text(worker, "cache-dir"),
             OsBuild = Text(worker, "os-build"),
-            SecretFile = Text(links, "secret-file") is { } secret ? Path.GetFullPath(secret, Path.GetDirectoryName(Path.GetFullPath(path))!) : null,
-            Tls = Text(links, "tls"),
-            TensorEncoding = Text(links, "tensor-encoding"),
-            HeartbeatInterval = links.GetDurationOrNull("heartbeat-interval"),
-            FailureTimeout = links.GetDurationOrNull("failure-timeout"),
-            HandshakeTimeout = links.GetDurationOrNull("handshake-timeout"),
-            MaxFrame = links.GetBytesOrNull("max-frame"),
-            TensorChunk = links.GetBytesOrNull("tensor-chunk"),
+            Advertise = Text(cluster, "advertise"),
+            ClusterPort = cluster.GetIntOrNull("port"),
+            Cert = Relative(Text(tls, "cert")),
+            Ca = Relative(Text(tls, "ca")),
+            HeartbeatInterval = detector.GetDurationOrNull("heartbeat-interval"),
+            AcceptableHeartbeatPause = detector.GetDurationOrNull("acceptable-heartbeat-pause"),
+            StableAfter = sbr.GetDurationOrNull("stable-after"),
         };
         root.EnsureNoUnknownKeys();
         return config;
     }
 
-    public LinkOptions ApplyLinkTimings(LinkOptions o) => o with
+    /// <summary>The failure detector and split-brain settings of this file over the code's defaults.</summary>
+    public ClusterNodeOptions Tune(ClusterNodeOptions o) => o with
     {
         HeartbeatInterval = HeartbeatInterval ?? o.HeartbeatInterval,
-        FailureTimeout = FailureTimeout ?? o.FailureTimeout,
-        HandshakeTimeout = HandshakeTimeout ?? o.HandshakeTimeout,
-        MaxFrameBytes = MaxFrame is { } f ? checked((int)f) : o.MaxFrameBytes,
-        TensorChunkBytes = TensorChunk is { } c ? checked((int)c) : o.TensorChunkBytes,
+        AcceptableHeartbeatPause = AcceptableHeartbeatPause ?? o.AcceptableHeartbeatPause,
+        StableAfter = StableAfter ?? o.StableAfter,
     };
 
     private static string? Text(ConfigSection s, string key) => s.GetStringOrNull(key) is { Length: > 0 } v ? v : null;

@@ -26,6 +26,6 @@ internal static class SingleNode
                 coordinator.Tell(new WorkerJoined(options.Name, worker, "in-process"));
             }
             return ClusterHost.NothingToDispose.Instance;
-        }, ct);
+        }, ct: ct);
     }
 }

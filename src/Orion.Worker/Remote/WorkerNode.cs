@@ -1,72 +1,91 @@
-// `orion worker` (cli-contract.md): connects to the coordinator (retrying with backoff until it is up), runs one worker
-// actor whose replies travel over the link, and reconnects when the link is lost (a coordinator restarted after a
-// crash resumes the run and re-prepares its workers). Returns when the coordinator ends the run; a refusal (wrong
-// secret, incompatible protocol) throws LinkRefusedException at once — retrying could never succeed.
+// `orion worker` (cli-contract.md): asks the coordinator's data plane for its hello (retrying with backoff until the
+// coordinator is up; a TLS refusal or an incompatible build is final), joins the Akka cluster it names as a node
+// with the worker role, and runs the WorkerGateway with its WorkerActor. When this node leaves the cluster without
+// the run having ended (downed after a partition, or the coordinator restarted), it starts a new actor system — a new
+// incarnation — and joins again. Returns when the coordinator ends the run.
 using Akka.Actor;
+using Orion.Actors.DataPlane;
 using Orion.Actors.Hosting;
-using Orion.Actors.Protocol;
-using Orion.Actors.Remote;
+using Orion.Actors.Security;
 
 namespace Orion.Worker.Remote;
 
-public sealed record WorkerNodeOptions(string Host, int Port, LinkOptions Link, WorkerOptions Worker, Action<string> Log);
+public sealed record WorkerNodeOptions
+{
+    /// <summary>The coordinator's data plane, e.g. https://mac-studio.local:7070/.</summary>
+    public required Uri Coordinator { get; init; }
+
+    /// <summary>The host this node's Akka.Remote binds and advertises (reachable from the coordinator).</summary>
+    public required string Host { get; init; }
+
+    public NodeIdentity? Identity { get; init; }
+    public required WorkerOptions Worker { get; init; }
+    public required Action<string> Log { get; init; }
+
+    /// <summary>Failure detector and split-brain settings; the defaults are hocon/reference.conf's.</summary>
+    public Func<ClusterNodeOptions, ClusterNodeOptions> Tune { get; init; } = o => o;
+}
 
 public static class WorkerNode
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
     public static async Task RunAsync(WorkerNodeOptions o, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(o);
-        using var system = OrionAkka.Create("worker");
-        try
+        using var data = new DataPlaneClient(o.Coordinator, o.Identity, TimeSpan.FromMinutes(10));
+        for (int incarnation = 1; ; incarnation++)
         {
-            await RunLinksAsync(o, system, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            await system.Terminate().ConfigureAwait(false);
+            var hello = await HelloAsync(data, o.Log, ct).ConfigureAwait(false);
+            var seed = new Uri(hello.ClusterAddress.Replace("akka.ssl.tcp://", "akka://", StringComparison.Ordinal).Replace("akka.tcp://", "akka://", StringComparison.Ordinal));
+            var node = o.Tune(new ClusterNodeOptions
+            {
+                Role = ClusterNodeOptions.WorkerRole,
+                Host = o.Host,
+                Port = 0,
+                Seeds = [$"{seed.Host}:{seed.Port}"],
+                Identity = o.Identity,
+            });
+            var system = ClusterNode.Create(node);
+            try
+            {
+                var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                system.ActorOf(WorkerGateway.Props(o.Worker, data, ended, o.Log), "worker");
+                o.Log($"joining the cluster of run {hello.RunId} at {hello.ClusterAddress} as {Akka.Cluster.Cluster.Get(system).SelfAddress} (incarnation {incarnation})");
+                var first = await Task.WhenAny(ended.Task, system.WhenTerminated).WaitAsync(ct).ConfigureAwait(false);
+                if (first == ended.Task)
+                {
+                    o.Log($"the coordinator ended the run: {ended.Task.Result}");
+                    // Leave gracefully, so the coordinator sees this member removed and may exit.
+                    await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+                    return;
+                }
+                o.Log("this node left the cluster (downed after losing the coordinator, or the coordinator restarted); rejoining as a new incarnation");
+            }
+            finally
+            {
+                await system.Terminate().ConfigureAwait(false);
+                system.Dispose();
+            }
         }
     }
 
-    private static async Task RunLinksAsync(WorkerNodeOptions o, ActorSystem system, CancellationToken ct)
+    /// <summary>Retries while the coordinator is not up; a refusal is final.</summary>
+    private static async Task<HelloResponse> HelloAsync(DataPlaneClient data, Action<string> log, CancellationToken ct)
     {
-        var relay = new LinkRelay<CoordinatorMessage>();
-        var coordinator = system.ActorOf(LinkProxy<CoordinatorMessage>.Props(relay.Post), "coordinator-link");
-        var worker = system.ActorOf(WorkerActor.Supervised(o.Worker, coordinator, "worker"), "worker-supervisor");
-        var stopped = worker.WatchAsync(ct);
-        while (true)
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (int attempt = 1; ; attempt++)
         {
-            var link = await LinkClient.ConnectWithRetryAsync(o.Host, o.Port, o.Link, o.Log, ct).ConfigureAwait(false);
-            o.Log($"connected to the coordinator at {o.Host}:{o.Port} ({(link.Encrypted ? "TLS" : "no TLS")})");
-            var sender = new LinkSender<CoordinatorMessage>(link, $"coordinator@{o.Host}:{o.Port}", ProtocolCodec.Encode, o.Log);
-            relay.Retarget(sender);
-            bool ended = false;
             try
             {
-                while (!ended && await link.ReceiveAsync(ct).ConfigureAwait(false) is { } m)
-                {
-                    var command = ProtocolCodec.DecodeCommand(m);
-                    ended = command is EndRun;
-                    if (ended) o.Log($"the coordinator ended the run: {((EndRun)command).Reason}");
-                    worker.Tell(command);
-                }
+                return await data.HelloAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is LinkClosedException or ProtocolException or IOException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                o.Log($"lost the coordinator: {ex.Message}");
+                if (attempt == 1 || attempt % 20 == 0) log($"waiting for the coordinator at {data.Address} ({e.Message})");
+                await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)), ct).ConfigureAwait(false); // backoff between connection attempts, not a test wait
+                delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, delay.Ticks * 2));
             }
-            if (ended)
-            {
-                await stopped.WaitAsync(ct).ConfigureAwait(false);
-                sender.Complete();
-                await sender.Pump.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-                await link.DisposeAsync().ConfigureAwait(false);
-                return;
-            }
-            relay.Retarget(null);
-            sender.Complete();
-            await link.DisposeAsync().ConfigureAwait(false);
-            if (stopped.IsCompleted) throw new InvalidOperationException("the worker actor stopped unexpectedly");
-            o.Log("reconnecting");
         }
     }
 }

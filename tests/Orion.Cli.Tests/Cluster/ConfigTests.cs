@@ -36,8 +36,10 @@ public sealed class ConfigTests
         Assert.Equal(2, c.MinWorkers);
         Assert.Equal(TimeSpan.FromMinutes(5), c.ShardTimeout);
         Assert.Equal("0.0.0.0:7070", c.Listen);
-        Assert.Equal(TimeSpan.FromSeconds(20), c.FailureTimeout);
-        Assert.Equal(Path.Combine(RepoRoot, "hocon", "cluster.secret"), c.SecretFile);
+        Assert.Equal(7071, c.ClusterPort);
+        Assert.Equal(TimeSpan.FromSeconds(5), c.AcceptableHeartbeatPause);
+        Assert.Equal(Path.Combine(RepoRoot, "hocon", "pki", "coordinator.pfx"), c.Cert);
+        Assert.Equal(Path.Combine(RepoRoot, "hocon", "pki", "ca.crt"), c.Ca);
     }
 
     [Fact]
@@ -74,20 +76,17 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public void ReferenceConf_ClusterAndLinkDefaults_MatchCode()
+    public void ReferenceConf_ClusterDefaults_MatchCode()
     {
         var root = Orion.Engine.Config.HoconParser.ParseFile(Path.Combine(RepoRoot, "hocon", "reference.conf"));
         var cluster = new Orion.Engine.Config.ConfigSection(root, "orion.cluster");
-        var links = new Orion.Engine.Config.ConfigSection(root, "orion.links");
-        var code = new Orion.Actors.Remote.LinkOptions { NodeName = "x" };
+        var code = new Orion.Actors.Hosting.ClusterNodeOptions { Role = "worker", Host = "127.0.0.1", Seeds = [] };
         Assert.Equal(1, cluster.GetInt("workers"));
         Assert.Equal(Orion.Coordinator.CoordinatorSettings.DefaultShardTimeout, cluster.GetDuration("shard-timeout"));
-        Assert.Equal(code.HeartbeatInterval, links.GetDuration("heartbeat-interval"));
-        Assert.Equal(code.FailureTimeout, links.GetDuration("failure-timeout"));
-        Assert.Equal(code.HandshakeTimeout, links.GetDuration("handshake-timeout"));
-        Assert.Equal(code.MaxFrameBytes, links.GetBytes("max-frame"));
-        Assert.Equal(code.TensorChunkBytes, links.GetBytes("tensor-chunk"));
-        Assert.Equal(code.Tls.ToString().ToLowerInvariant(), links.GetString("tls"));
-        Assert.Equal(code.Encoding.ToString().ToLowerInvariant(), links.GetString("tensor-encoding"));
+        Assert.Equal(code.Port, cluster.GetInt("port"));
+        Assert.Equal(code.HeartbeatInterval, cluster.Section("failure-detector").GetDuration("heartbeat-interval"));
+        Assert.Equal(code.AcceptableHeartbeatPause, cluster.Section("failure-detector").GetDuration("acceptable-heartbeat-pause"));
+        Assert.Equal(code.StableAfter, cluster.Section("split-brain-resolver").GetDuration("stable-after"));
+        Assert.Equal("", cluster.Section("tls").GetString("cert"));
     }
 }

@@ -1,7 +1,8 @@
-// Issue 5, items 3, 7, 8 and 10 across processes: `orion coordinator` + `orion worker` processes on loopback give
-// the same checkpoint hash as single-node `orion train` for the same N, seed and data; a worker with the wrong secret
-// exits non-zero at once; a coordinator killed with SIGKILL mid-run is restarted with the same command, its workers
-// reconnect, and the run still ends bit-identical; /status and /metrics answer while the run waits for workers.
+// `orion coordinator` + `orion worker` processes on loopback, with mutual TLS from `orion certs`: the same checkpoint
+// hash as single-node `orion train` for the same N, seed and data; a worker whose certificate comes from another CA
+// exits 3 at once and never joins; a coordinator killed with SIGKILL mid-run is restarted with the same command, its
+// workers rejoin the new cluster by themselves, and the run still ends bit-identical; /status and /metrics answer
+// while the run waits for workers.
 using System.Text.Json;
 using Xunit;
 
@@ -10,67 +11,86 @@ namespace Orion.Cli.Tests.Cluster;
 [Trait("Category", "MultiProcess")]
 public sealed class FleetTests
 {
-    private static string Secret(TempDir dir)
+    /// <summary>A cluster CA with certificates for the coordinator and two workers, in DIR/pki.</summary>
+    private static string Pki(TempDir dir, string folder = "pki", params string[] nodes)
     {
-        var path = dir.At("cluster.secret");
-        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        return path;
+        var pki = dir.At(folder);
+        Cli.Ok("certs", "create-ca", pki);
+        foreach (var node in nodes.Length > 0 ? nodes : ["coordinator", "w1", "w2"]) Cli.Ok("certs", "create-node", pki, node);
+        return pki;
     }
 
-    private static OrionProcess Coordinator(TempDir dir, string secret, IReadOnlyDictionary<string, string>? env = null, params string[] extra) =>
-        new(env, ["coordinator", "--listen", "127.0.0.1:0", "--run-dir", dir.At("run"), "--secret-file", secret, .. ClusterRuns.Training, .. extra]);
+    private static string[] Tls(string pki, string node) => ["--cert", Path.Combine(pki, node + ".pfx"), "--ca", Path.Combine(pki, "ca.crt")];
 
-    private static OrionProcess Worker(TempDir dir, string secret, string endpoint, string name) =>
-        new(null, "worker", "--coordinator", endpoint, "--name", name, "--secret-file", secret, "--cache-dir", dir.At("cache-" + name));
+    private static OrionProcess Coordinator(TempDir dir, string pki, IReadOnlyDictionary<string, string>? env = null, params string[] extra) =>
+        new(env, ["coordinator", "--listen", "127.0.0.1:0", "--run-dir", dir.At("run"), .. Tls(pki, "coordinator"), .. ClusterRuns.Training, .. extra]);
 
-    private static string Endpoint(OrionProcess coordinator) => coordinator.WaitForLine(@"listening for workers on (127\.0\.0\.1:\d+)").Groups[1].Value;
+    private static OrionProcess Worker(TempDir dir, string pki, string endpoint, string name) =>
+        new(null, ["worker", "--coordinator", endpoint, "--name", name, .. Tls(pki, name), "--cache-dir", dir.At("cache-" + name)]);
+
+    private static string Endpoint(OrionProcess coordinator) => coordinator.WaitForLine(@"listening for workers on https://(127\.0\.0\.1:\d+)/").Groups[1].Value;
 
     [Fact]
     public void Fleet_TwoWorkerProcesses_SameHashAsSingleNodeTrain()
     {
         using var dir = new TempDir();
-        var secret = Secret(dir);
-        using var coordinator = Coordinator(dir, secret);
+        var pki = Pki(dir);
+        using var coordinator = Coordinator(dir, pki);
         var endpoint = Endpoint(coordinator);
-        using var w1 = Worker(dir, secret, endpoint, "w1");
-        using var w2 = Worker(dir, secret, endpoint, "w2");
+        using var w1 = Worker(dir, pki, endpoint, "w1");
+        using var w2 = Worker(dir, pki, endpoint, "w2");
         var all = new[] { coordinator, w1, w2 };
         Assert.True(coordinator.WaitForExit() == 0, OrionProcess.Describe(all));
         Assert.True(w1.WaitForExit() == 0, OrionProcess.Describe(all));
         Assert.True(w2.WaitForExit() == 0, OrionProcess.Describe(all));
         Assert.Contains("the run is over", w1.Output, StringComparison.Ordinal);
+        Assert.Contains("akka.ssl.tcp://", coordinator.Output, StringComparison.Ordinal);
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
     }
 
     [Fact]
-    public void Worker_WrongSecret_ExitsAtOnceNonZeroAndNeverJoins()
+    public void Worker_CertificateFromAnotherCa_Exits3AtOnceAndNeverJoins()
     {
         using var dir = new TempDir();
-        var secret = Secret(dir);
-        using var coordinator = Coordinator(dir, secret);
+        var pki = Pki(dir);
+        var other = Pki(dir, "other", "intruder");
+        using var coordinator = Coordinator(dir, pki);
         var endpoint = Endpoint(coordinator);
-        var wrong = dir.At("wrong.secret");
-        File.WriteAllText(wrong, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        using var intruder = new OrionProcess(null, "worker", "--coordinator", endpoint, "--name", "intruder", "--secret-file", wrong, "--cache-dir", dir.At("cache"));
+        using var intruder = new OrionProcess(null, ["worker", "--coordinator", endpoint, "--name", "intruder", .. Tls(other, "intruder"), "--cache-dir", dir.At("cache")]);
         int exit = intruder.WaitForExit();
-        Assert.NotEqual(0, exit);
-        Assert.Contains("secret", intruder.Output, StringComparison.OrdinalIgnoreCase);
-        coordinator.WaitForLine("refused");
+        Assert.True(exit == 3, OrionProcess.Describe([coordinator, intruder]));
+        Assert.Contains("refused", intruder.Output, StringComparison.Ordinal);
+        Assert.Contains("certificate", intruder.Output, StringComparison.Ordinal);
+        coordinator.WaitForLine("refused a TLS client");
         Assert.DoesNotContain("worker intruder joined", coordinator.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Worker_NoCertificateAgainstTlsCoordinator_RefusedWithExit3()
+    {
+        using var dir = new TempDir();
+        var pki = Pki(dir);
+        using var coordinator = Coordinator(dir, pki);
+        var endpoint = Endpoint(coordinator);
+        // No certificate: plain HTTP to the TLS port. The worker must neither hang retrying nor pass as joined.
+        using var plain = new OrionProcess(null, "worker", "--coordinator", endpoint, "--name", "plain", "--cache-dir", dir.At("cache"));
+        Assert.True(plain.WaitForExit() == 3, OrionProcess.Describe([coordinator, plain]));
+        Assert.Contains("TLS", plain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("worker plain joined", coordinator.Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Coordinator_KilledMidRun_RestartedWithSameCommand_WorkersRejoinAndHashMatches()
     {
         using var dir = new TempDir();
-        var secret = Secret(dir);
+        var pki = Pki(dir);
         var port = FreePort();
-        string[] args = ["coordinator", "--listen", $"127.0.0.1:{port}", "--run-dir", dir.At("run"), "--secret-file", secret, .. ClusterRuns.Training];
+        string[] args = ["coordinator", "--listen", $"127.0.0.1:{port}", "--run-dir", dir.At("run"), .. Tls(pki, "coordinator"), .. ClusterRuns.Training];
         using var first = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = "journal-persisted:8" }, args);
         first.WaitForLine("listening for workers");
         var endpoint = $"127.0.0.1:{port}";
-        using var w1 = Worker(dir, secret, endpoint, "w1");
-        using var w2 = Worker(dir, secret, endpoint, "w2");
+        using var w1 = Worker(dir, pki, endpoint, "w1");
+        using var w2 = Worker(dir, pki, endpoint, "w2");
         Assert.NotEqual(0, first.WaitForExit());
         using var second = new OrionProcess(null, args);
         var all = new[] { first, second, w1, w2 };
@@ -85,8 +105,8 @@ public sealed class FleetTests
     public async Task Coordinator_Http_ServesStatusJsonAndPrometheusMetrics()
     {
         using var dir = new TempDir();
-        var secret = Secret(dir);
-        using var coordinator = Coordinator(dir, secret, null, "--http", "127.0.0.1:0");
+        var pki = Pki(dir);
+        using var coordinator = Coordinator(dir, pki, null, "--http", "127.0.0.1:0");
         var url = coordinator.WaitForLine(@"status on (http://127\.0\.0\.1:\d+/)status").Groups[1].Value;
         coordinator.WaitForLine("new run");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };

@@ -1,0 +1,77 @@
+// Akka serializer for the fleet's control messages: System.Text.Json under explicit string manifests. Only the types
+// listed here deserialize; an unknown manifest or a malformed payload is a SerializationException, which makes Akka
+// drop that one message (and log it) instead of the association. Floats round-trip exactly, NaN included.
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Orion.Actors.Protocol;
+
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Akka reserves 0-40; this id travels in every remote message and must never change.</summary>
+    public const int Id = 4102;
+
+    /// <summary>Largest payload read: a shard's token ids at the longest context the presets have, with room to spare.</summary>
+    public const int MaxPayloadBytes = 16 << 20;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+        MaxDepth = 16,
+    };
+
+    private static readonly (string Manifest, Type Type)[] Types =
+    [
+        ("compute-shard.v1", typeof(ComputeShard)),
+        ("end-run.v1", typeof(EndRun)),
+        ("prepare-run-ref.v1", typeof(PrepareRunRef)),
+        ("update-weights-ref.v1", typeof(UpdateWeightsRef)),
+        ("worker-ready.v1", typeof(WorkerReady)),
+        ("shard-computed-ref.v1", typeof(ShardComputedRef)),
+        ("shard-failed.v1", typeof(ShardFailed)),
+        ("worker-failed.v1", typeof(WorkerFailed)),
+        ("device-changed.v1", typeof(DeviceFingerprintChanged)),
+        ("describe-worker.v1", typeof(DescribeWorker)),
+        ("worker-described.v1", typeof(WorkerDescribed)),
+    ];
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        foreach (var (manifest, type) in Types)
+            if (type == o.GetType()) return manifest;
+        throw new ArgumentException($"{o.GetType().FullName} does not travel between nodes", nameof(o));
+    }
+
+    public override byte[] ToBinary(object obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        _ = Manifest(obj);
+        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var type = Array.Find(Types, t => t.Manifest == manifest).Type
+            ?? throw new SerializationException($"a peer sent a message with manifest '{manifest}', which this build does not accept");
+        if (bytes.Length > MaxPayloadBytes)
+            throw new SerializationException($"a peer sent a {manifest} of {bytes.Length:N0} bytes; at most {MaxPayloadBytes:N0} are accepted");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new JsonException("null message");
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new SerializationException($"a peer sent a malformed {manifest} ({ex.Message})", ex);
+        }
+    }
+}
