@@ -31,8 +31,8 @@ public sealed partial class CoordinatorActor
     private void Prepare(WorkerSlot slot)
     {
         slot.State = WorkerState.Preparing;
-        slot.WeightsStep = _state.Step;
-        slot.Ref.Tell(new PrepareRun(settings.RunId, _state.Config, _seq, _state.Step, (float[])_state.Parameters.Data.Clone()), Self);
+        slot.WeightsStep = _weightsStep;
+        slot.Ref.Tell(new PrepareRun(settings.RunId, _state.Config, _seq, _weightsStep, (float[])_state.Parameters.Data.Clone()), Self);
     }
 
     private void OnReady(WorkerReady r)
@@ -82,8 +82,10 @@ public sealed partial class CoordinatorActor
     {
         if (Slot(d.Worker) is { } slot) slot.Stats = d.Stats;
         _degraded++;
-        PersistThen(new DeviceChanged(d.Worker, d.Old, d.New), () =>
-            settings.Note($"worker {d.Worker}: device changed ({d.Old} -> {d.New}); its programs were invalidated and recompiled"));
+        PersistThen(new DeviceChanged(d.Worker, d.Old.ToString(), d.New.ToString()), () =>
+            settings.Note(d.Old.OsBuild != d.New.OsBuild
+                ? $"worker {d.Worker}: OS build {d.Old.OsBuild} -> {d.New.OsBuild}: {d.Invalidated} cached programs invalidated, recompiled"
+                : $"worker {d.Worker}: device changed ({d.Old} -> {d.New}): {d.Invalidated} cached programs invalidated, recompiled"));
     }
 
     private void Publish(string? phase)

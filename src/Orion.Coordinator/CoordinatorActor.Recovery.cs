@@ -7,6 +7,7 @@ using Orion.Actors.Journal;
 using Orion.Engine.Data;
 using Orion.Engine.Model;
 using Orion.Engine.Model.Checkpoints;
+using Orion.Engine.Model.Device;
 using Orion.Engine.Model.Training;
 
 namespace Orion.Coordinator;
@@ -61,6 +62,7 @@ public sealed partial class CoordinatorActor
             _state = TrainingState.Fresh(config, _options);
             (_dataSpec, _tokenizer, _shards) = (request.Data ?? DataSource.Builtin, request.Tokenizer ?? "byte", settings.Shards);
             LoadData(null);
+            CheckPrograms();
             Open();
             var started = new RunStarted(settings.RunId, config.Name, config.ToJsonElement(), _options, _dataSpec, _dataTokens, _tokenizer, _shards);
             PersistThen(started, () =>
@@ -95,6 +97,7 @@ public sealed partial class CoordinatorActor
             _state = TrainingState.Fresh(ModelConfig.FromJsonElement(_run.Config, settings.JournalDescription), _options);
         }
         LoadData(_run.DataTokens);
+        CheckPrograms();
         long expect = _state.Step + 1;
         foreach (var c in _recovered.Where(c => c.Step > _state.Step))
         {
@@ -119,8 +122,15 @@ public sealed partial class CoordinatorActor
         if (_state.Step >= _options.Steps) Finish(); // every step is durable; only the end of the run is not
     }
 
+    /// <summary>
+    /// The model must compile on the ANE before any worker is asked to: the programs go through the same front end the
+    /// devices use, so a rule no device can satisfy stops the run here, naming it, in a fleet as in single-node mode.
+    /// </summary>
+    private void CheckPrograms() => ProgramCheck.Training(_state.Parameters, _seq, settings.Profile);
+
     private void Open()
     {
+        _weightsStep = _state.Step;
         _grads = ModelParameters.Zeros(_state.Parameters.Layout);
         _log = StepsLog.Open(settings.RunDir, _state.Step);
     }

@@ -39,11 +39,11 @@ public sealed partial class CoordinatorActor
             .OrderBy(w => f.AssignedTo.Count(a => a == w.Name)).ThenBy(w => w.Rank).FirstOrDefault();
         f.AssignedTo[k] = worker?.Name;
         if (worker is null) return; // waits for a worker to become ready (OnReady assigns what is pending)
-        if (++f.Attempts[k] > settings.MaxShardAttempts)
+        if (f.Attempts[k] >= settings.MaxShardAttempts) // failures and timeouts count; a reassignment after a worker left does not
             throw new RunFailedException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
         long id = f.RequestIds[k] = ++_nextRequest;
         var s = f.Shards[k];
-        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight), Self);
+        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight, _weightsStep), Self);
         f.Deadlines[k] = Context.System.Scheduler.ScheduleTellOnceCancelable(settings.ShardTimeout, Self, new ShardDeadline(f.Step, id, k), Self);
     }
 
@@ -66,7 +66,11 @@ public sealed partial class CoordinatorActor
         f.Gradients[c.Shard] = c.Gradients;
         f.Losses[c.Shard] = c.Loss;
         f.ComputedBy[c.Shard] = c.Worker;
-        if (slot is not null) slot.ShardsComputed++;
+        if (slot is not null)
+        {
+            slot.ShardsComputed++;
+            slot.Failures = 0; // failures that count against a worker are consecutive ones
+        }
         if (f.Complete) Commit(f);
     }
 
@@ -135,6 +139,7 @@ public sealed partial class CoordinatorActor
     private void Broadcast()
     {
         var weights = (float[])_state.Parameters.Data.Clone();
+        _weightsStep = _state.Step;
         foreach (var w in _workers)
         {
             w.Ref.Tell(new UpdateWeights(settings.RunId, _state.Step, weights), Self);
@@ -174,13 +179,17 @@ public sealed partial class CoordinatorActor
             Prepare(slot); // the worker dropped its programs after the failure
         }
         if (_inFlight is { } s && f.Step == s.Step && f.Shard >= 0 && f.Shard < s.Shards.Length && s.RequestIds[f.Shard] == f.RequestId && s.Gradients[f.Shard] is null)
+        {
+            s.Attempts[f.Shard]++;
             Assign(f.Shard);
+        }
     }
 
     private void OnDeadline(ShardDeadline d)
     {
         if (_inFlight is not { } f || f.Step != d.Step || f.RequestIds[d.Shard] != d.RequestId || f.Gradients[d.Shard] is not null) return;
         var who = f.AssignedTo[d.Shard];
+        f.Attempts[d.Shard]++;
         settings.Note($"worker {who} did not answer shard {d.Shard} of step {d.Step} within {settings.ShardTimeout}; dismissing it and reassigning its shards");
         if (who is not null) OnLeft(who, $"no answer within {settings.ShardTimeout}", dismiss: true);
     }

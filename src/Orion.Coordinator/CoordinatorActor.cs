@@ -29,6 +29,8 @@ public sealed partial class CoordinatorActor : UntypedPersistentActor
     private long _dataTokens;
     private int _seq, _shards, _nextRank, _persisting;
     private long _nextRequest, _degraded;
+    /// <summary>The step whose weights the workers hold: the last broadcast (a skipped step changes no weight), or the start.</summary>
+    private long _weightsStep;
     private bool _started, _finished;
     private StepInFlight? _inFlight;
 
@@ -116,7 +118,7 @@ public sealed partial class CoordinatorActor : UntypedPersistentActor
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        completion.TrySetException(reason is InvalidDataException or ArgumentException or JournalException or RunFailedException
+        completion.TrySetException(reason is InvalidDataException or ArgumentException or JournalException or RunFailedException or Engine.Restrictions.AneRestrictionException
             ? reason
             : new JournalException($"{settings.JournalDescription}: run {settings.RunId} could not be recovered ({reason.Message})", reason));
         base.OnRecoveryFailure(reason, message);

@@ -28,6 +28,8 @@ public sealed record CoordinatorSettings
     /// (e.g. every worker failed to compile a model that breaks an ANE restriction) instead of waiting forever.
     /// </summary>
     public bool StopWhenNoWorkers { get; init; }
+    /// <summary>The chip profile the coordinator checks the model's programs against before the first step.</summary>
+    public Engine.Restrictions.ChipProfile Profile { get; init; } = Engine.Restrictions.ChipProfile.Default;
     /// <summary>Resolves a tokenizer spec to a text encoder (for text data).</summary>
     public required Func<string, Func<string, ushort[]>> Encoder { get; init; }
     public Action<string> Note { get; init; } = _ => { };

@@ -21,8 +21,9 @@ public sealed class WorkerActor : UntypedActor
     private readonly IActorRef _coordinator;
     private IAneDevice? _device;
     private DeviceModel? _model;
-    private DeviceFingerprint? _compiledFor;
+    private DeviceFingerprint? _compiledFor, _staleFingerprint;
     private string? _runId;
+    private long _weightsStep = -1;
     private int _compilesBefore, _recycles, _invalidations;
     private long _patched;
 
@@ -54,7 +55,20 @@ public sealed class WorkerActor : UntypedActor
         if (_options.Cache is { } cache) cache.Invalidated += OnInvalidated;
     }
 
-    private void OnInvalidated(object? sender, CacheInvalidatedEventArgs e) => Interlocked.Increment(ref _invalidations);
+    private void OnInvalidated(object? sender, CacheInvalidatedEventArgs e)
+    {
+        Interlocked.Increment(ref _invalidations);
+        _staleFingerprint = e.OldFingerprint; // raised on this actor's thread, inside Build
+    }
+
+    /// <summary>Reports the programs <see cref="Build"/> found cached for another fingerprint (an OS update), if any.</summary>
+    private void ReportInvalidations(string runId, int before, DeviceFingerprint? compiledBefore)
+    {
+        int invalidated = Volatile.Read(ref _invalidations) - before;
+        var old = compiledBefore ?? _staleFingerprint;
+        if (old is null || old == _compiledFor || (invalidated == 0 && compiledBefore is null)) return;
+        _coordinator.Tell(new DeviceFingerprintChanged(runId, _options.Name, old, _compiledFor!, invalidated, Stats()));
+    }
 
     protected override void OnReceive(object message)
     {
@@ -76,7 +90,11 @@ public sealed class WorkerActor : UntypedActor
             var parameters = ModelParameters.Zeros(ParameterLayout.For(p.Config));
             CheckLength(p.Weights, parameters.Data.Length, "weights");
             p.Weights.CopyTo(parameters.Data, 0);
+            int before = Volatile.Read(ref _invalidations);
+            _staleFingerprint = null;
             Build(parameters, p.Seq);
+            _weightsStep = p.Step;
+            ReportInvalidations(p.RunId, before, null); // cached for another OS build: found at the first prepare after a restart
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -92,11 +110,14 @@ public sealed class WorkerActor : UntypedActor
         try
         {
             if (_model is null || c.RunId != _runId) throw new InvalidOperationException($"worker {_options.Name} has not been prepared for run {c.RunId}");
+            if (c.WeightsStep != _weightsStep)
+                throw new InvalidOperationException($"worker {_options.Name} holds the weights after step {_weightsStep}, but shard {c.Shard} of step {c.Step} needs those after step {c.WeightsStep} (an update was lost); it will be prepared again");
             if (_device!.Fingerprint != _compiledFor)
             {
                 var old = _compiledFor!;
+                int before = Volatile.Read(ref _invalidations);
                 Build(_model.Parameters, _model.Seq); // the cache sees the new fingerprint: entries invalidated, recompiled
-                _coordinator.Tell(new DeviceFingerprintChanged(c.RunId, _options.Name, old.ToString(), _compiledFor!.ToString(), Stats()));
+                ReportInvalidations(c.RunId, before, old);
             }
             var grads = ModelParameters.Zeros(_model.Parameters.Layout);
             double loss = _model.ForwardBackward(new Batch(c.Inputs, c.Targets, c.BatchSize, c.Seq), grads, c.GradScale);
@@ -112,11 +133,24 @@ public sealed class WorkerActor : UntypedActor
 
     private void Update(UpdateWeights u)
     {
-        if (_model is null || u.RunId != _runId) return; // not prepared: the next PrepareRun carries the weights
-        CheckLength(u.Weights, _model.Parameters.Data.Length, "weights");
-        u.Weights.CopyTo(_model.Parameters.Data, 0);
-        if (u.Owned) TensorPool.Return(u.Weights);
-        _patched += _model.PatchWeights();
+        try
+        {
+            if (_model is null || u.RunId != _runId) return; // not prepared: the next PrepareRun carries the weights
+            CheckLength(u.Weights, _model.Parameters.Data.Length, "weights");
+            u.Weights.CopyTo(_model.Parameters.Data, 0);
+            _weightsStep = -1; // until the patch is in, the programs hold neither the old weights nor the new ones
+            _patched += _model.PatchWeights();
+            _weightsStep = u.Step;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            DisposeModel();
+            _coordinator.Tell(new WorkerFailed(u.RunId, _options.Name, $"could not patch the weights of step {u.Step}: {ex.Message}"));
+        }
+        finally
+        {
+            if (u.Owned) TensorPool.Return(u.Weights);
+        }
     }
 
     /// <summary>

@@ -36,6 +36,18 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Train_ModelBreaksAneRule_FailsAtStartNamingTheRuleBeforeAnyWorkerPrepares()
+    {
+        using var tmp = new TempDir();
+        var run = tmp.At("run");
+        // Sequences of 16 give attention matmuls an inner dimension of 16 (L03 wants multiples of 32).
+        var r = Cli.Run("train", "--run-dir", run, "--device", "emulated", "--batch", "2", "--seq", "16", "--workers", "2", "--steps", "2", "--cache-dir", tmp.At("cache"));
+        Cli.AssertUserError(r, "L03");
+        Assert.DoesNotContain("joined", r.Out, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(run, "checkpoints")), "no step should have run");
+    }
+
+    [Fact]
     public void Train_RerunWithMoreSteps_ResumesAndMatchesAStraightRun()
     {
         using var tmp = new TempDir();

@@ -55,6 +55,11 @@ public sealed class DataPlaneClient : IDisposable
     public async Task<float[]> GetAsync(TensorRef reference, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Length <= 0) throw new InvalidDataException($"tensor reference {reference.Path} has length {reference.Length}; expected a positive count of fp32 values");
+        // HttpClient.Timeout stops at the headers; the body of a stalled transfer must time out as well.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(_http.Timeout);
+        ct = bounded.Token;
         using var response = await _http.GetAsync(new Uri(reference.Path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"GET {reference.Path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");

@@ -41,6 +41,8 @@ public sealed class TensorStore
         var reference = new TensorRef(WeightsPath(step), values.Length, TensorDigest.Of(values));
         lock (_gate)
         {
+            foreach (var w in _weights) // another proxy may have published the same step meanwhile
+                if (w.Step == step && w.Values.Length == values.Length) return w.Ref;
             _weights.AddFirst((step, values, reference));
             while (_weights.Count > WeightsKept) _weights.RemoveLast();
         }
@@ -65,10 +67,17 @@ public sealed class TensorStore
         lock (_gate)
         {
             if (_gradients.Remove(path, out var old)) TensorPool.Return(old.Values);
-            else _gradientOrder.Enqueue(path);
+            _gradientOrder.Enqueue(path);
             _gradients[path] = (values, digest);
             while (_gradients.Count > GradientsKept && _gradientOrder.TryDequeue(out var oldest))
                 if (_gradients.Remove(oldest, out var evicted)) TensorPool.Return(evicted.Values);
+            // Taken gradients leave their path in the queue; keep it from growing with the run.
+            if (_gradientOrder.Count > 4 * GradientsKept)
+            {
+                var live = _gradientOrder.Where(_gradients.ContainsKey).Distinct().ToList();
+                _gradientOrder.Clear();
+                foreach (var p in live) _gradientOrder.Enqueue(p);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
-// The Akka.NET bootstrap every Orion actor system shares: quiet logging (the CLI's stdout is read by scripts), the
-// journal serializer, the dedicated dispatcher that device work runs on, and the journal plugin of the run.
+// The Akka.NET bootstrap every Orion actor system shares: warnings and errors only, on stderr (the CLI's stdout is
+// read by scripts), the journal serializer, the dedicated dispatcher that device work runs on, and the journal plugin
+// of the run.
 using Akka.Actor;
 using Akka.Configuration;
 using Orion.Actors.Journal;
@@ -17,7 +18,8 @@ public static class OrionAkka
     public static readonly Config Base = ConfigurationFactory.ParseString($$"""
         akka {
           loglevel = WARNING
-          stdout-loglevel = WARNING
+          stdout-loglevel = OFF
+          loggers = ["{{typeof(StderrLogger).AssemblyQualifiedName}}"]
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           actor {

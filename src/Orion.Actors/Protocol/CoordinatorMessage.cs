@@ -19,8 +19,11 @@ public sealed record ShardComputed(string RunId, string Worker, long Step, long 
 
 public sealed record ShardFailed(string RunId, string Worker, long Step, long RequestId, int Shard, string Error) : CoordinatorMessage, IRemoteMessage;
 
-/// <summary>The worker's device fingerprint changed (an OS update): its cached programs were invalidated and recompiled.</summary>
-public sealed record DeviceFingerprintChanged(string RunId, string Worker, string Old, string New, WorkerStats Stats) : CoordinatorMessage, IRemoteMessage;
+/// <summary>
+/// The worker's device fingerprint differs from the one its programs were compiled (or cached) for — an OS update, seen
+/// while running or after a restart: <paramref name="Invalidated"/> cached programs were discarded and recompiled.
+/// </summary>
+public sealed record DeviceFingerprintChanged(string RunId, string Worker, Orion.Engine.Ane.DeviceFingerprint Old, Orion.Engine.Ane.DeviceFingerprint New, int Invalidated, WorkerStats Stats) : CoordinatorMessage, IRemoteMessage;
 
 /// <summary>The worker could not prepare (compile) for the run; it holds no programs.</summary>
 public sealed record WorkerFailed(string RunId, string Worker, string Error) : CoordinatorMessage, IRemoteMessage;

@@ -9,8 +9,12 @@ public abstract record WorkerCommand(string RunId);
 /// <summary>Join the run: compile (or load from the cache) the model's programs for sequences of <paramref name="Seq"/> with these weights.</summary>
 public sealed record PrepareRun(string RunId, ModelConfig Config, int Seq, long Step, float[] Weights) : WorkerCommand(RunId);
 
-/// <summary>Compute one shard of step <paramref name="Step"/>: loss and the gradient of loss * <paramref name="GradScale"/>.</summary>
-public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale) : WorkerCommand(RunId), IRemoteMessage;
+/// <summary>
+/// Compute one shard of step <paramref name="Step"/>: loss and the gradient of loss * <paramref name="GradScale"/>, on
+/// the weights after step <paramref name="WeightsStep"/>. A worker holding other weights (an update lost on the way)
+/// refuses the shard instead of computing a gradient that would silently change the run.
+/// </summary>
+public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale, long WeightsStep) : WorkerCommand(RunId), IRemoteMessage;
 
 /// <summary>The weights after step <paramref name="Step"/> was committed: delta-patch them into the programs.</summary>
 /// <param name="Owned">The array belongs to this message alone (it came off a link) and goes back to the TensorPool once

@@ -80,6 +80,7 @@ internal static class ClusterOptions
             MinWorkers = run.MinWorkers,
             ShardTimeout = run.ShardTimeout,
             Encoder = spec => Tokenizers.Open(spec).Encode,
+            Profile = run.Config.Chip is { } chip ? Engine.Restrictions.ChipProfile.Parse(chip) : Engine.Restrictions.ChipProfile.Default,
             Note = s => { lock (stdout) stdout.WriteLine(s); },
             Progress = (s, o) => { lock (stdout) stdout.WriteLine(TrainingFlags.FormatStep(s, o)); },
             Status = board ?? new StatusBoard(),

@@ -19,6 +19,14 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
 
     private sealed record Retry(Address Address, int Attempt);
 
+    private sealed record Retire(IActorRef Proxy);
+
+    /// <summary>
+    /// A lost worker's proxy outlives its WorkerLeft by this much: the coordinator watches the proxy directly but hears
+    /// WorkerLeft through the singleton proxy, so stopping it at once would let "its actor stopped" overtake the reason.
+    /// </summary>
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
+
     private const int MaxIdentifyAttempts = 30;
 
     private readonly Dictionary<Address, (IActorRef Proxy, string Name)> _workers = [];
@@ -44,6 +52,7 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.IReachabilityEvent>(_ => { });
         Receive<Retry>(r => Identify(r.Address, r.Attempt));
+        Receive<Retire>(r => Context.Stop(r.Proxy));
         Receive<ActorIdentity>(OnIdentity);
         Receive<WorkerDescribed>(OnDescribed);
         Receive<AwaitWorkersGone>(_ =>
@@ -104,6 +113,6 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
         }
         if (!_workers.Remove(address, out var w2)) return;
         _coordinator.Tell(new WorkerLeft(w2.Name, reason, w2.Proxy));
-        Context.Stop(w2.Proxy);
+        Timers.StartSingleTimer(w2.Proxy.Path.Name, new Retire(w2.Proxy), RetireAfter);
     }
 }

@@ -20,8 +20,11 @@ internal sealed class RemoteWorkerProxy : ReceiveActor
         Receive<WorkerCommand>(c => gateway.Tell(c)); // ComputeShard, EndRun: small, they travel as they are
         Receive<ShardComputedRef>(c =>
         {
-            // The worker's name is the one it joined under, whatever the message says.
-            var gradients = store.TakeGradient(c.Gradients, out var error);
+            // The worker's name is the one it joined under, and the gradient's path the one its request names,
+            // whatever the message says.
+            var path = TensorStore.GradientPath(c.Step, c.Shard, c.RequestId);
+            string error = $"the reply names {c.Gradients.Path}, not {path}";
+            var gradients = c.Gradients.Path == path ? store.TakeGradient(c.Gradients, out error) : null;
             coordinator.Tell(gradients is null
                 ? new ShardFailed(c.RunId, name, c.Step, c.RequestId, c.Shard, "data plane: " + error)
                 : new ShardComputed(c.RunId, name, c.Step, c.RequestId, c.Shard, c.Loss, gradients, c.Stats));

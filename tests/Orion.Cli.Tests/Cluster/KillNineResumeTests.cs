@@ -61,4 +61,20 @@ public sealed class KillNineResumeTests
         Assert.Equal([1, 2, 3, 4, 5, 6], steps);
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
     }
+
+    [Fact]
+    public async Task Train_OsUpdateBetweenCrashAndResume_CachedProgramsInvalidatedPrintedJournaledBitIdentical()
+    {
+        using var dir = new TempDir();
+        string[] args = ["train", .. ClusterRuns.Training, "--run-dir", dir.At("run"), "--cache-dir", dir.At("cache")];
+        var before = new Dictionary<string, string> { ["ORION_OS_BUILD"] = "24A335", [Engine.Diagnostics.CrashPoints.Variable] = "journal-persisted:8" };
+        using (var crashed = new OrionProcess(before, args))
+            Assert.NotEqual(0, crashed.WaitForExit());
+        using var resumed = new OrionProcess(new Dictionary<string, string> { ["ORION_OS_BUILD"] = "24B83" }, args);
+        Assert.True(resumed.WaitForExit() == 0, resumed.Output);
+        Assert.Matches(@"worker worker-\d: OS build 24A335 -> 24B83: [1-9]\d* cached programs invalidated, recompiled", resumed.Output);
+        Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
+        var events = await Orion.Actors.Journal.JournalEvents.ReadAsync(Orion.Actors.Journal.JournalSpec.Parse("sqlite:" + dir.At("run", "journal.db")), "run");
+        Assert.Contains(events.OfType<Orion.Actors.Journal.DeviceChanged>(), d => d.Old.Contains("os=24A335", StringComparison.Ordinal) && d.New.Contains("os=24B83", StringComparison.Ordinal));
+    }
 }

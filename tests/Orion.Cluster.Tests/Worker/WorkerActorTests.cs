@@ -42,7 +42,7 @@ public sealed class WorkerActorTests() : Akka.TestKit.Xunit2.TestKit(OrionAkka.B
     {
         var tokens = Enumerable.Range(0, 33).Select(i => (ushort)(i * 7 % Config.VocabSize)).ToArray();
         var batch = new Batch(tokens[..32].Select(t => (int)t).ToArray(), tokens[1..].Select(t => (int)t).ToArray(), 1, 32);
-        return new ComputeShard(RunId, step, 10 + step, 0, batch.BatchSize, batch.Seq, batch.Inputs, batch.Targets, 1f);
+        return new ComputeShard(RunId, step, 10 + step, 0, batch.BatchSize, batch.Seq, batch.Inputs, batch.Targets, 1f, WeightsStep: 0);
     }
 
     [Fact]
@@ -73,6 +73,19 @@ public sealed class WorkerActorTests() : Akka.TestKit.Xunit2.TestKit(OrionAkka.B
         Assert.Contains("has not been prepared", coordinator.ExpectMsg<ShardFailed>(TimeSpan.FromSeconds(60)).Error, StringComparison.Ordinal);
         worker.Tell(Prepare());
         coordinator.ExpectMsg<WorkerReady>(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public void Shard_NeedsWeightsTheWorkerNeverGot_RefusedNotComputed()
+    {
+        var (worker, device, coordinator) = Spawn("w3");
+        worker.Tell(Prepare()); // the weights after step 0
+        coordinator.ExpectMsg<WorkerReady>(TimeSpan.FromSeconds(60));
+        int evaluations = device.Evaluations;
+        worker.Tell(Shard(2) with { WeightsStep = 1 }); // the update to step 1's weights never arrived
+        var failed = coordinator.ExpectMsg<ShardFailed>(TimeSpan.FromSeconds(60));
+        Assert.Contains("needs those after step 1 (an update was lost)", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(evaluations, device.Evaluations);
     }
 
     [Fact]
