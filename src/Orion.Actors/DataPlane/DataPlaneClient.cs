@@ -69,15 +69,9 @@ public sealed class DataPlaneClient : IDisposable
         var values = TensorPool.Rent(reference.Length);
         try
         {
-            var memory = new FloatBytes(values).Memory;
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            int read = 0;
-            while (read < memory.Length)
-            {
-                int n = await body.ReadAsync(memory.Slice(read, Math.Min(DataPlaneServer.ChunkBytes, memory.Length - read)), ct).ConfigureAwait(false);
-                if (n == 0) throw new InvalidDataException($"GET {reference.Path}: the body ended after {read:N0} of {expected:N0} bytes");
-                read += n;
-            }
+            int read = await body.ReadAtLeastAsync(new FloatBytes(values).Memory, (int)expected, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (read != expected) throw new InvalidDataException($"GET {reference.Path}: the body ended after {read:N0} of {expected:N0} bytes");
             var digest = TensorDigest.Of(values);
             if (!string.Equals(digest, reference.Digest, StringComparison.Ordinal))
                 throw new InvalidDataException($"GET {reference.Path}: the tensor's digest is {digest[..12]}..., not {reference.Digest[..Math.Min(12, reference.Digest.Length)]}... as referenced");

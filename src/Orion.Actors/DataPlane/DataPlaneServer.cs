@@ -93,7 +93,7 @@ public sealed class DataPlaneServer : IAsyncDisposable
         store.CountSent(bytes);
     }
 
-    /// <summary>How much of a tensor one write or read moves at a time.</summary>
+    /// <summary>How much of a tensor one write moves at a time.</summary>
     public const int ChunkBytes = 1 << 20;
 
     private static async Task ReceiveGradientAsync(TensorStore store, string path, HttpContext http, Action<string> log)
@@ -124,15 +124,8 @@ public sealed class DataPlaneServer : IAsyncDisposable
         bool kept = false;
         try
         {
-            var memory = new FloatBytes(values).Memory;
-            int read = 0;
             var body = http.Request.Body;
-            while (read < memory.Length)
-            {
-                int n = await body.ReadAsync(memory.Slice(read, Math.Min(ChunkBytes, memory.Length - read)), http.RequestAborted).ConfigureAwait(false);
-                if (n == 0) break;
-                read += n;
-            }
+            int read = await body.ReadAtLeastAsync(new FloatBytes(values).Memory, (int)expectedBytes, throwOnEndOfStream: false, http.RequestAborted).ConfigureAwait(false);
             if (read != expectedBytes)
             {
                 await BadRequestAsync(http, Refuse($"the body has {read:N0} bytes; {expectedBytes:N0} were expected (truncated)")).ConfigureAwait(false);

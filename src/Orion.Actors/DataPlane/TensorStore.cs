@@ -15,8 +15,8 @@ public sealed class TensorStore
 
     private readonly object _gate = new();
     private readonly LinkedList<(long Step, float[] Values, TensorRef Ref)> _weights = new();
-    private readonly Dictionary<string, (float[] Values, string Digest)> _gradients = [];
-    private readonly Queue<string> _gradientOrder = new();
+    /// <summary>Posted gradients in arrival order, so eviction takes the oldest.</summary>
+    private readonly OrderedDictionary<string, (float[] Values, string Digest)> _gradients = [];
     private long _bytesIn, _bytesOut;
 
     /// <summary>The length every tensor of the run has (the model's parameter count); 0 until the run is known.</summary>
@@ -67,16 +67,11 @@ public sealed class TensorStore
         lock (_gate)
         {
             if (_gradients.Remove(path, out var old)) TensorPool.Return(old.Values);
-            _gradientOrder.Enqueue(path);
-            _gradients[path] = (values, digest);
-            while (_gradients.Count > GradientsKept && _gradientOrder.TryDequeue(out var oldest))
-                if (_gradients.Remove(oldest, out var evicted)) TensorPool.Return(evicted.Values);
-            // Taken gradients leave their path in the queue; keep it from growing with the run.
-            if (_gradientOrder.Count > 4 * GradientsKept)
+            _gradients.Add(path, (values, digest));
+            while (_gradients.Count > GradientsKept)
             {
-                var live = _gradientOrder.Where(_gradients.ContainsKey).Distinct().ToList();
-                _gradientOrder.Clear();
-                foreach (var p in live) _gradientOrder.Enqueue(p);
+                TensorPool.Return(_gradients.GetAt(0).Value.Values);
+                _gradients.RemoveAt(0);
             }
         }
     }

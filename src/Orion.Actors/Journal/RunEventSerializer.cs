@@ -1,14 +1,12 @@
 // Akka serializer for the journal (events and snapshots): System.Text.Json under string manifests that name the
 // record and its format version. Manifests are a contract with every journal already written: never rename one;
 // a changed record gets a new manifest (".v2") and the old one keeps its reader.
-using System.Runtime.Serialization;
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Serialization;
 
 namespace Orion.Actors.Journal;
 
-public sealed class RunEventSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed class RunEventSerializer(ExtendedActorSystem system) : JsonManifestSerializer(system, Json, Types)
 {
     /// <summary>Akka reserves 0-40; this id is stored in every journal row and must never change.</summary>
     public const int Id = 4101;
@@ -34,33 +32,10 @@ public sealed class RunEventSerializer(ExtendedActorSystem system) : SerializerW
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        foreach (var (manifest, type) in Types)
-            if (type == o.GetType()) return manifest;
-        throw new ArgumentException($"{o.GetType().FullName} is not a journaled type of this build", nameof(o));
-    }
+    protected override string NotSerializable(Type type) => $"{type.FullName} is not a journaled type of this build";
 
-    public override byte[] ToBinary(object obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        _ = Manifest(obj);
-        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
-    }
+    protected override string UnknownManifest(string manifest) =>
+        $"journal entry with manifest '{manifest}' is not one this build reads (known: {string.Join(", ", Manifests)}); the journal was written by a newer Orion build";
 
-    public override object FromBinary(byte[] bytes, string manifest)
-    {
-        var type = Array.Find(Types, t => t.Manifest == manifest).Type
-            ?? throw new SerializationException($"journal entry with manifest '{manifest}' is not one this build reads " +
-                $"(known: {string.Join(", ", Types.Select(t => t.Manifest))}); the journal was written by a newer Orion build");
-        try
-        {
-            return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new JsonException("null entry");
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException)
-        {
-            throw new SerializationException($"journal entry '{manifest}' cannot be read ({ex.Message}); the journal is damaged", ex);
-        }
-    }
+    protected override string Malformed(string manifest, string problem) => $"journal entry '{manifest}' cannot be read ({problem}); the journal is damaged";
 }

@@ -5,11 +5,10 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
-using Akka.Serialization;
 
 namespace Orion.Actors.Protocol;
 
-public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : JsonManifestSerializer(system, Json, Types)
 {
     /// <summary>Akka reserves 0-40; this id travels in every remote message and must never change.</summary>
     public const int Id = 4102;
@@ -43,35 +42,15 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        foreach (var (manifest, type) in Types)
-            if (type == o.GetType()) return manifest;
-        throw new ArgumentException($"{o.GetType().FullName} does not travel between nodes", nameof(o));
-    }
+    protected override string NotSerializable(Type type) => $"{type.FullName} does not travel between nodes";
 
-    public override byte[] ToBinary(object obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        _ = Manifest(obj);
-        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
-    }
+    protected override string UnknownManifest(string manifest) => $"a peer sent a message with manifest '{manifest}', which this build does not accept";
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    protected override string Malformed(string manifest, string problem) => $"a peer sent a malformed {manifest} ({problem})";
+
+    protected override void CheckPayload(byte[] bytes, string manifest)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
-        var type = Array.Find(Types, t => t.Manifest == manifest).Type
-            ?? throw new SerializationException($"a peer sent a message with manifest '{manifest}', which this build does not accept");
         if (bytes.Length > MaxPayloadBytes)
             throw new SerializationException($"a peer sent a {manifest} of {bytes.Length:N0} bytes; at most {MaxPayloadBytes:N0} are accepted");
-        try
-        {
-            return JsonSerializer.Deserialize(bytes, type, Json) ?? throw new JsonException("null message");
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
-        {
-            throw new SerializationException($"a peer sent a malformed {manifest} ({ex.Message})", ex);
-        }
     }
 }

@@ -1,8 +1,8 @@
 // A worker node's face to the fleet, at /user/worker: the coordinator's membership actor finds it, and its
 // RemoteWorkerProxy talks to it. It turns data-plane references into tensors for the local WorkerActor (fetching
 // weights over HTTPS) and the worker's gradients into references (posting them), one message at a time, so commands
-// reach the worker in the order the coordinator sent them. After weights it could not fetch, it refuses shards
-// until it is prepared again: a gradient from stale weights would corrupt the run.
+// reach the worker in the order the coordinator sent them. Weights it could not fetch are reported (the worker is
+// prepared again); until then the worker itself refuses shards that need newer weights than it holds.
 using Akka.Actor;
 using Orion.Actors.DataPlane;
 using Orion.Actors.Protocol;
@@ -18,7 +18,6 @@ public sealed class WorkerGateway : ReceiveActor
     private readonly Action<string> _log;
     private IActorRef _worker = ActorRefs.Nobody;
     private IActorRef _coordinator = ActorRefs.Nobody;
-    private string? _stale;
 
     public WorkerGateway(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<string> ended, Action<string> log)
     {
@@ -32,8 +31,7 @@ public sealed class WorkerGateway : ReceiveActor
         Receive<ComputeShard>(c =>
         {
             _coordinator = Sender;
-            if (_stale is { } why) Sender.Tell(new ShardFailed(c.RunId, _options.Name, c.Step, c.RequestId, c.Shard, why));
-            else _worker.Tell(c);
+            _worker.Tell(c);
         });
         Receive<EndRun>(e =>
         {
@@ -72,7 +70,6 @@ public sealed class WorkerGateway : ReceiveActor
             Sender.Tell(new WorkerFailed(p.RunId, _options.Name, $"could not fetch the weights of step {p.Step}: {e.Message}"));
             return;
         }
-        _stale = null;
         _worker.Tell(new PrepareRun(p.RunId, config, p.Seq, p.Step, weights));
     }
 
@@ -86,9 +83,9 @@ public sealed class WorkerGateway : ReceiveActor
         }
         catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or TaskCanceledException)
         {
-            _stale = $"worker {_options.Name} could not fetch the weights of step {u.Step} ({e.Message}) and waits to be prepared again";
-            _log(_stale);
-            Sender.Tell(new WorkerFailed(u.RunId, _options.Name, _stale));
+            var why = $"worker {_options.Name} could not fetch the weights of step {u.Step} ({e.Message}) and waits to be prepared again";
+            _log(why);
+            Sender.Tell(new WorkerFailed(u.RunId, _options.Name, why));
         }
     }
 

@@ -37,7 +37,7 @@ public static class WorkerNode
         for (int incarnation = 1; ; incarnation++)
         {
             var hello = await HelloAsync(data, o.Log, ct).ConfigureAwait(false);
-            var seed = new Uri(hello.ClusterAddress.Replace("akka.ssl.tcp://", "akka://", StringComparison.Ordinal).Replace("akka.tcp://", "akka://", StringComparison.Ordinal));
+            var seed = Address.Parse(hello.ClusterAddress);
             var node = o.Tune(new ClusterNodeOptions
             {
                 Role = ClusterNodeOptions.WorkerRole,

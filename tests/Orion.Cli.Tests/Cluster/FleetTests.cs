@@ -32,21 +32,39 @@ public sealed class FleetTests(ITestOutputHelper output)
 
     private static string Endpoint(OrionProcess coordinator) => coordinator.WaitForLine(@"listening for workers on https://(127\.0\.0\.1:\d+)/").Groups[1].Value;
 
+    /// <summary>A coordinator of the test run and workers w1 and w2 joining it, all with certificates of one CA.</summary>
+    private sealed class TwoWorkerFleet : IDisposable
+    {
+        public TwoWorkerFleet(TempDir dir)
+        {
+            var pki = Pki(dir);
+            Coordinator = FleetTests.Coordinator(dir, pki);
+            var endpoint = Endpoint(Coordinator);
+            W1 = Worker(dir, pki, endpoint, "w1");
+            W2 = Worker(dir, pki, endpoint, "w2");
+        }
+
+        public OrionProcess Coordinator { get; }
+        public OrionProcess W1 { get; }
+        public OrionProcess W2 { get; }
+        public OrionProcess[] All => [Coordinator, W1, W2];
+
+        public void Dispose()
+        {
+            W2.Dispose();
+            W1.Dispose();
+            Coordinator.Dispose();
+        }
+    }
+
     [Fact]
     public void Fleet_TwoWorkerProcesses_SameHashAsSingleNodeTrain()
     {
         using var dir = new TempDir();
-        var pki = Pki(dir);
-        using var coordinator = Coordinator(dir, pki);
-        var endpoint = Endpoint(coordinator);
-        using var w1 = Worker(dir, pki, endpoint, "w1");
-        using var w2 = Worker(dir, pki, endpoint, "w2");
-        var all = new[] { coordinator, w1, w2 };
-        Assert.True(coordinator.WaitForExit() == 0, OrionProcess.Describe(all));
-        Assert.True(w1.WaitForExit() == 0, OrionProcess.Describe(all));
-        Assert.True(w2.WaitForExit() == 0, OrionProcess.Describe(all));
-        Assert.Contains("the run is over", w1.Output, StringComparison.Ordinal);
-        Assert.Contains("akka.ssl.tcp://", coordinator.Output, StringComparison.Ordinal);
+        using var fleet = new TwoWorkerFleet(dir);
+        foreach (var p in fleet.All) Assert.True(p.WaitForExit() == 0, OrionProcess.Describe(fleet.All));
+        Assert.Contains("the run is over", fleet.W1.Output, StringComparison.Ordinal);
+        Assert.Contains("akka.ssl.tcp://", fleet.Coordinator.Output, StringComparison.Ordinal);
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
     }
 
@@ -54,18 +72,13 @@ public sealed class FleetTests(ITestOutputHelper output)
     public void Fleet_WorkerProcessKilledMidRun_UnreachableShardReassignedSameHash()
     {
         using var dir = new TempDir();
-        var pki = Pki(dir);
-        using var coordinator = Coordinator(dir, pki);
-        var endpoint = Endpoint(coordinator);
-        using var w1 = Worker(dir, pki, endpoint, "w1");
-        using var w2 = Worker(dir, pki, endpoint, "w2");
-        coordinator.WaitForLine(@"^step 2/6 ");
+        using var fleet = new TwoWorkerFleet(dir);
+        fleet.Coordinator.WaitForLine(@"^step 2/6 ");
         var clock = Stopwatch.StartNew();
-        w2.Kill(); // SIGKILL while step 3's shards are out: no goodbye, only missing heartbeats
-        var left = coordinator.WaitForLine(@"worker w2 left: (.*)$");
+        fleet.W2.Kill(); // SIGKILL while step 3's shards are out: no goodbye, only missing heartbeats
+        var left = fleet.Coordinator.WaitForLine(@"worker w2 left: (.*)$");
         var detected = clock.Elapsed;
-        var all = new[] { coordinator, w1, w2 };
-        Assert.True(coordinator.WaitForExit() == 0, OrionProcess.Describe(all));
+        Assert.True(fleet.Coordinator.WaitForExit() == 0, OrionProcess.Describe(fleet.All));
         Assert.StartsWith("unreachable", left.Groups[1].Value, StringComparison.Ordinal);
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
         // Reported, not asserted: timing never decides a test. The heartbeat interval is 1 s.
