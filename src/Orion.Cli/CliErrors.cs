@@ -16,7 +16,7 @@ internal static class CliErrors
         or DirectoryNotFoundException or GraphException or CompileBudgetExceededException or CliUsageException
         or DeviceUnavailableException or Orion.Engine.Ane.Apple.Native.AneNativeException
         or InvalidDataException or UnauthorizedAccessException or IOException
-        or Orion.Engine.Config.ConfigException or Orion.Actors.Journal.JournalException
+        or Orion.Actors.Configuration.ConfigException or Orion.Actors.Journal.JournalException
         or Orion.Actors.DataPlane.DataPlaneRefusedException or System.Net.Sockets.SocketException or Orion.Coordinator.RunFailedException
         or Orion.Actors.Security.SecurityConfigException
         || (e is ArgumentException && e is not ArgumentNullException);
@@ -27,7 +27,7 @@ internal static class CliErrors
             string.Join(Environment.NewLine, r.Diagnostics.Select(d => "  " + d)) + Environment.NewLine +
             "See ane-reference.md section 7 for each rule.",
         MilException m => $"orion: invalid MIL program: {m.Message}",
-        Orion.Engine.Config.ConfigException c => $"orion: configuration: {c.Message}",
+        Orion.Actors.Configuration.ConfigException c => $"orion: configuration: {c.Message}",
         ArgumentException a => $"orion: {WithoutParameterName(a)}",
         _ => $"orion: {e.Message}",
     };

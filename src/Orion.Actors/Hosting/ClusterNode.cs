@@ -9,7 +9,6 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
-using Orion.Actors.Protocol;
 using Orion.Actors.Security;
 
 namespace Orion.Actors.Hosting;
@@ -29,69 +28,35 @@ public static class ClusterNode
         if (!tls && (!IsLoopback(o.Host) || (o.PublicHost is { } ph && !IsLoopback(ph)) || o.Seeds.Any(s => !IsLoopback(HostOf(s)))))
             throw new ArgumentException($"plain TCP is allowed only when every address is loopback ({o.Host}, seeds {string.Join(", ", o.Seeds)}); give --cert NODE.pfx --ca CA.crt (see `orion certs`)");
         var seeds = string.Join(", ", o.Seeds.Select(s => "\"" + Address(HostOf(s), PortOf(s), tls) + "\""));
-        string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+        // Only what depends on this node is set here; everything else is reference.conf's (or the user's file's).
+        // Certificate validation is not left to a file: it is on, mutual and pinned to the CA, always.
         var hocon = $$"""
             akka {
-              actor {
-                provider = cluster
-                # Only the protocol's own types cross the network; everything else is refused, not guessed at.
-                serialization-settings.allow-unregistered-types = false
-                serializers { orion-protocol = "{{typeof(ProtocolSerializer).AssemblyQualifiedName}}" }
-                serialization-bindings { "{{typeof(IRemoteMessage).AssemblyQualifiedName}}" = orion-protocol }
-              }
-              remote {
-                log-remote-lifecycle-events = off
-                dot-netty.tcp {
-                  hostname = "{{o.Host}}"
-                  {{(o.PublicHost is { } pub ? $"public-hostname = \"{pub}\"" : "")}}
-                  port = {{o.Port}}
-                  enable-ssl = {{(tls ? "on" : "off")}}
-                  # Control messages only (tensors travel on the data plane); a message over this is dropped by Akka
-                  # with the association left up, so the limit is generous next to the largest (a shard's token ids).
-                  maximum-frame-size = 16MiB
-                  send-buffer-size = 16MiB
-                  receive-buffer-size = 16MiB
-                  ssl {
-                    suppress-validation = off
-                    require-mutual-authentication = on
-                  }
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = "{{o.Host}}"
+                {{(o.PublicHost is { } pub ? $"public-hostname = \"{pub}\"" : "")}}
+                port = {{o.Port}}
+                enable-ssl = {{(tls ? "on" : "off")}}
+                ssl {
+                  suppress-validation = off
+                  require-mutual-authentication = on
                 }
               }
               cluster {
                 roles = ["{{o.Role}}"]
                 seed-nodes = [{{seeds}}]
-                failure-detector {
-                  heartbeat-interval = {{Seconds(o.HeartbeatInterval)}}
-                  acceptable-heartbeat-pause = {{Seconds(o.AcceptableHeartbeatPause)}}
-                  threshold = 8.0
-                }
-                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-                split-brain-resolver {
-                  active-strategy = keep-oldest
-                  stable-after = {{Seconds(o.StableAfter)}}
-                  keep-oldest {
-                    role = "{{ClusterNodeOptions.CoordinatorRole}}"
-                    down-if-alone = off
-                  }
-                }
-                run-coordinated-shutdown-when-down = on
-                # The coordinator's proxy looks for the singleton often while the node starts, and quietly: a run
-                # that has ended leaves no singleton, which is expected, not a warning.
-                singleton-proxy {
-                  singleton-identification-interval = 200ms
-                  log-singleton-identification-failure = off
-                }
               }
-              coordinated-shutdown.run-by-clr-shutdown-hook = off
             }
             """;
         return ConfigurationFactory.ParseString(hocon);
     }
 
-    /// <summary>The node's actor system; <paramref name="extra"/> (a journal's settings) is layered under the node's.</summary>
+    /// <summary>The node's actor system: its own settings over <paramref name="extra"/> (a journal's settings), over
+    /// the command's configuration (<see cref="ClusterNodeOptions.Settings"/>), over reference.conf.</summary>
     public static ActorSystem Create(ClusterNodeOptions o, Config? extra = null)
     {
-        var config = ConfigFor(o).WithFallback(extra ?? Config.Empty).WithFallback(OrionAkka.Base);
+        var config = ConfigFor(o).WithFallback(extra ?? Config.Empty).WithFallback(o.Settings ?? Config.Empty).WithFallback(OrionAkka.Base);
         ActorSystemSetup setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
         if (o.Identity is { } id)
         {

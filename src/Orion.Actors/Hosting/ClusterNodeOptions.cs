@@ -28,12 +28,8 @@ public sealed record ClusterNodeOptions
     public NodeIdentity? Identity { get; init; }
 
     /// <summary>
-    /// The phi-accrual failure detector: a heartbeat a second, and a node is unreachable once heartbeats have been
-    /// missing for about <c>acceptable-heartbeat-pause</c> plus a few intervals (hocon/reference.conf says why).
+    /// The command's configuration (a user's file over reference.conf): its akka section tunes the node, e.g. the
+    /// failure detector's akka.cluster.failure-detector.acceptable-heartbeat-pause. Null: reference.conf alone.
     /// </summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>How long membership must be stable before the split-brain resolver downs the unreachable side.</summary>
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public Akka.Configuration.Config? Settings { get; init; }
 }

@@ -1,48 +1,31 @@
-// The Akka.NET bootstrap every Orion actor system shares: warnings and errors only, on stderr (the CLI's stdout is
-// read by scripts), the journal serializer, the dedicated dispatcher that device work runs on, and the journal plugin
-// of the run.
+// The Akka.NET bootstrap every Orion actor system shares: the `akka` settings of hocon/reference.conf (compiled in;
+// logging to stderr, the serializers, the cluster's failure detector and split-brain resolver) and the dedicated
+// dispatcher that device work runs on, under the command's own configuration and the journal plugin of the run.
 using Akka.Actor;
 using Akka.Configuration;
+using Orion.Actors.Configuration;
 using Orion.Actors.Journal;
 
 namespace Orion.Actors.Hosting;
 
 public static class OrionAkka
 {
-    /// <summary>
-    /// Device work (compiles, evaluations that may take many seconds) runs on a thread of its own per actor, so it never
-    /// holds a thread of the default dispatcher that the coordinator, timers and the cluster's heartbeats run on.
-    /// </summary>
+    /// <summary>The dispatcher of device work (orion.device-dispatcher in reference.conf, a pinned thread per actor).</summary>
     public const string DeviceDispatcher = "orion.device-dispatcher";
 
-    public static readonly Config Base = ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = WARNING
-          stdout-loglevel = OFF
-          loggers = ["{{typeof(StderrLogger).AssemblyQualifiedName}}"]
-          log-dead-letters = off
-          log-dead-letters-during-shutdown = off
-          actor {
-            serializers { orion-journal = "{{typeof(RunEventSerializer).AssemblyQualifiedName}}" }
-            serialization-bindings {
-              "{{typeof(RunEvent).AssemblyQualifiedName}}" = orion-journal
-              "{{typeof(RunSnapshot).AssemblyQualifiedName}}" = orion-journal
-            }
-          }
-        }
-        orion.device-dispatcher {
-          type = PinnedDispatcher
-        }
-        """);
+    /// <summary>reference.conf: what every actor system starts from.</summary>
+    public static Config Base => OrionConfig.Reference;
 
-    /// <summary>An actor system with the Orion base settings, over <paramref name="extra"/> (e.g. a journal's settings).</summary>
+    /// <summary>An actor system over <paramref name="extra"/> (a journal's settings, a user's file) and the reference.</summary>
     public static ActorSystem Create(string name, Config? extra = null) =>
         ActorSystem.Create(name, extra is null ? Base : extra.WithFallback(Base));
 
-    /// <summary>An actor system whose persistence goes to <paramref name="journal"/> (prepared before this call).</summary>
-    public static ActorSystem Create(string name, JournalSpec journal)
+    /// <summary>An actor system whose persistence goes to <paramref name="journal"/> (prepared before this call),
+    /// tuned by <paramref name="settings"/> (the command's configuration, whose akka section applies).</summary>
+    public static ActorSystem Create(string name, JournalSpec journal, Config? settings = null)
     {
         ArgumentNullException.ThrowIfNull(journal);
-        return Create(name, journal.ToConfig());
+        var config = journal.ToConfig();
+        return Create(name, settings is null ? config : config.WithFallback(settings));
     }
 }

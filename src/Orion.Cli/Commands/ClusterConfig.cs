@@ -1,15 +1,25 @@
-// The --config file bound to typed settings (issue 5, item 9): every key of hocon/reference.conf is read here, so
-// a key the user wrote that nothing reads is reported (name, file, line) instead of being silently ignored. Values
-// the file does not set stay null and the defaults in code apply (ReferenceConfTests keeps those equal to
-// reference.conf); flags override the file. An empty string means "not set", as in reference.conf.
-using Orion.Actors.Hosting;
-using Orion.Engine.Config;
+// The --config file bound to typed settings. The file is read by Akka's HOCON parser over hocon/reference.conf (which
+// is compiled in); an `orion` key the reference does not document is refused (name, file, line, nearest spelling),
+// and a wrong value names its key and what was expected. Values the file leaves unset or "" stay null here, so a
+// flag, then the environment mapping that reference.conf documents, then the defaults in code apply (the reference
+// tests keep those equal to reference.conf). The file's `akka` section reaches every actor system the command starts.
+using Akka.Configuration;
+using Orion.Actors.Configuration;
 using Orion.Engine.Model.Training;
 
 namespace Orion.Cli.Commands;
 
 internal sealed record ClusterConfig
 {
+    /// <summary>Environment variables that stand in for a key the file and flags leave unset (reference.conf lists them).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["orion.run.journal"] = "ORION_JOURNAL",
+        ["orion.worker.coordinator"] = "ORION_COORDINATOR",
+        ["orion.worker.cache-dir"] = "ORION_CACHE_DIR",
+        ["orion.worker.os-build"] = "ORION_OS_BUILD",
+    };
+
     public TrainingRequest Training { get; init; } = new();
     public string? RunDir { get; init; }
     public string? Journal { get; init; }
@@ -29,74 +39,85 @@ internal sealed record ClusterConfig
     public int? ClusterPort { get; init; }
     public string? Cert { get; init; }
     public string? Ca { get; init; }
-    public TimeSpan? HeartbeatInterval { get; init; }
-    public TimeSpan? AcceptableHeartbeatPause { get; init; }
-    public TimeSpan? StableAfter { get; init; }
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
-    public static ClusterConfig Load(string? path)
+    /// <summary>The whole configuration (the file over reference.conf); its akka section tunes the actor systems.</summary>
+    public Config Akka { get; init; } = OrionConfig.Reference;
+
+    /// <param name="environment">Reads an environment variable; null: the process's.</param>
+    public static ClusterConfig Load(string? path, Func<string, string?>? environment = null)
     {
-        if (path is null) return new ClusterConfig();
-        if (!File.Exists(path)) throw new CliUsageException($"--config '{path}' does not exist; pass a HOCON file (examples in hocon/: single-node.conf, coordinator.conf, worker.conf)");
-        var root = new ConfigSection(HoconParser.ParseFile(path), "");
-        var orion = root.Section("orion");
-        var engine = orion.Section("engine");
-        var t = orion.Section("training");
-        var run = orion.Section("run");
-        var cluster = orion.Section("cluster");
-        var coordinator = orion.Section("coordinator");
-        var worker = orion.Section("worker");
+        environment ??= System.Environment.GetEnvironmentVariable;
+        if (path is not null && !File.Exists(path))
+            throw new CliUsageException($"--config '{path}' does not exist; pass a HOCON file (examples in hocon/: single-node.conf, coordinator.conf, worker.conf)");
+        var loaded = OrionConfig.Load(path);
+        if (path is null) return WithEnvironment(new ClusterConfig(), environment);
+        var engine = loaded.Section("orion.engine");
+        var t = loaded.Section("orion.training");
+        var run = loaded.Section("orion.run");
+        var cluster = loaded.Section("orion.cluster");
+        var coordinator = loaded.Section("orion.coordinator");
+        var worker = loaded.Section("orion.worker");
         var tls = cluster.Section("tls");
-        var detector = cluster.Section("failure-detector");
-        var sbr = cluster.Section("split-brain-resolver");
         string? Relative(string? file) => file is null ? null : Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string? Set(ConfigSection s, string key) => loaded.File!.Config.HasPath($"{s.Path}.{key}") ? s.GetStringOrNull(key) : null;
         foreach (var fixedKey in new[] { "ane-compile-budget", "delta-patch", "inline-constant-limit", "multi-blob-file", "min-surface-bytes" })
-            if (engine.Has(fixedKey))
-                throw new ConfigException($"orion.engine.{fixedKey} is documented in reference.conf but cannot be set from a file here (the chip profile or the device decides it; see docs/design.md)", engine.Object.Fields.First(f => f.Key == fixedKey).Value.Origin);
+            if (loaded.File!.Config.HasPath("orion.engine." + fixedKey))
+                throw engine.Invalid(fixedKey, "documented in reference.conf but not settable from a file (the chip profile or the device decides it; see docs/design.md)");
         var config = new ClusterConfig
         {
-            Device = Text(engine, "device"),
-            Chip = Text(engine, "chip"),
-            CompileBudget = engine.GetIntOrNull("compile-budget"),
+            // Only what the file sets overrides the code's defaults (a flag may still override it); the rest of the
+            // reference is what the code compiles in, and the reference tests keep the two equal.
+            Device = Set(engine, "device"),
+            Chip = Set(engine, "chip"),
+            CompileBudget = Set(engine, "compile-budget") is null ? null : engine.GetIntOrNull("compile-budget"),
             Training = new TrainingRequest
             {
-                Model = Text(t, "model"), Data = Text(t, "data"), Tokenizer = Text(t, "tokenizer"),
-                Steps = t.GetIntOrNull("steps"), Batch = t.GetIntOrNull("batch"), Seq = t.GetIntOrNull("seq"),
-                Seed = t.GetLongOrNull("seed") is { } seed ? (seed >= 0 ? (ulong)seed : throw new ConfigException($"orion.training.seed is {seed}; expected zero or more", t.Object.Fields.First(f => f.Key == "seed").Value.Origin)) : null,
-                LearningRate = t.GetFloatOrNull("lr"), WarmupSteps = t.GetIntOrNull("warmup-steps"), MinLrFraction = t.GetFloatOrNull("min-lr-fraction"),
-                WeightDecay = t.GetFloatOrNull("weight-decay"), Beta1 = t.GetFloatOrNull("beta1"), Beta2 = t.GetFloatOrNull("beta2"), Epsilon = t.GetFloatOrNull("adam-epsilon"),
-                GradClip = t.GetFloatOrNull("grad-clip"), InitialLossScale = t.GetFloatOrNull("initial-loss-scale"),
-                LossScaleGrowthInterval = t.GetIntOrNull("loss-scale-growth-interval"), CheckpointEvery = t.GetIntOrNull("checkpoint-every"),
+                Model = Set(t, "model"), Data = Set(t, "data"), Tokenizer = Set(t, "tokenizer"),
+                Steps = IntIfSet(t, "steps"), Batch = IntIfSet(t, "batch"), Seq = IntIfSet(t, "seq"),
+                Seed = Set(t, "seed") is null ? null : t.GetLongOrNull("seed") is { } seed and >= 0 ? (ulong)seed : throw t.Invalid("seed", "negative; expected zero or more"),
+                LearningRate = FloatIfSet(t, "lr"), WarmupSteps = IntIfSet(t, "warmup-steps"), MinLrFraction = FloatIfSet(t, "min-lr-fraction"),
+                WeightDecay = FloatIfSet(t, "weight-decay"), Beta1 = FloatIfSet(t, "beta1"), Beta2 = FloatIfSet(t, "beta2"), Epsilon = FloatIfSet(t, "adam-epsilon"),
+                GradClip = FloatIfSet(t, "grad-clip"), InitialLossScale = FloatIfSet(t, "initial-loss-scale"),
+                LossScaleGrowthInterval = IntIfSet(t, "loss-scale-growth-interval"), CheckpointEvery = IntIfSet(t, "checkpoint-every"),
             },
-            RunDir = Text(run, "dir"),
-            Journal = Text(run, "journal"),
-            Workers = cluster.GetIntOrNull("workers"),
+            RunDir = run.GetStringOrNull("dir"),
+            Journal = run.GetStringOrNull("journal"),
+            Workers = IntIfSet(cluster, "workers"),
             MinWorkers = cluster.GetIntOrNull("min-workers") is { } m and > 0 ? m : null,
-            ShardTimeout = cluster.GetDurationOrNull("shard-timeout"),
-            Listen = Text(coordinator, "listen"),
-            Http = Text(coordinator, "http"),
-            Coordinator = Text(worker, "coordinator"),
-            Name = Text(worker, "name"),
-            CacheDir = Text(worker, "cache-dir"),
-            OsBuild = Text(worker, "os-build"),
-            Advertise = Text(cluster, "advertise"),
-            ClusterPort = cluster.GetIntOrNull("port"),
-            Cert = Relative(Text(tls, "cert")),
-            Ca = Relative(Text(tls, "ca")),
-            HeartbeatInterval = detector.GetDurationOrNull("heartbeat-interval"),
-            AcceptableHeartbeatPause = detector.GetDurationOrNull("acceptable-heartbeat-pause"),
-            StableAfter = sbr.GetDurationOrNull("stable-after"),
+            ShardTimeout = Set(cluster, "shard-timeout") is null ? null : cluster.GetDurationOrNull("shard-timeout"),
+            Listen = coordinator.GetStringOrNull("listen"),
+            Http = coordinator.GetStringOrNull("http"),
+            Coordinator = worker.GetStringOrNull("coordinator"),
+            Name = worker.GetStringOrNull("name"),
+            CacheDir = worker.GetStringOrNull("cache-dir"),
+            OsBuild = worker.GetStringOrNull("os-build"),
+            Advertise = cluster.GetStringOrNull("advertise"),
+            ClusterPort = IntIfSet(cluster, "port"),
+            Cert = Relative(tls.GetStringOrNull("cert")),
+            Ca = Relative(tls.GetStringOrNull("ca")),
+            SeedNodes = cluster.GetStringListOrNull("seed-nodes") ?? [],
+            Akka = loaded.Merged,
         };
-        root.EnsureNoUnknownKeys();
-        return config;
+        // Read once so that a wrong value in the file stops the command now, not when a node starts.
+        _ = loaded.Section("akka.cluster.failure-detector").GetDurationOrNull("acceptable-heartbeat-pause");
+        _ = loaded.Section("akka.cluster.failure-detector").GetDurationOrNull("heartbeat-interval");
+        return WithEnvironment(config, environment);
+
+        int? IntIfSet(ConfigSection s, string key) => Set(s, key) is null ? null : s.GetIntOrNull(key);
+        float? FloatIfSet(ConfigSection s, string key) => Set(s, key) is null ? null : s.GetFloatOrNull(key);
     }
 
-    /// <summary>The failure detector and split-brain settings of this file over the code's defaults.</summary>
-    public ClusterNodeOptions Tune(ClusterNodeOptions o) => o with
+    /// <summary>The environment mapping: a variable fills a key only where the file left it unset.</summary>
+    private static ClusterConfig WithEnvironment(ClusterConfig c, Func<string, string?> environment)
     {
-        HeartbeatInterval = HeartbeatInterval ?? o.HeartbeatInterval,
-        AcceptableHeartbeatPause = AcceptableHeartbeatPause ?? o.AcceptableHeartbeatPause,
-        StableAfter = StableAfter ?? o.StableAfter,
-    };
-
-    private static string? Text(ConfigSection s, string key) => s.GetStringOrNull(key) is { Length: > 0 } v ? v : null;
+        string? Env(string key) => environment(Environment[key]) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        return c with
+        {
+            Journal = c.Journal ?? Env("orion.run.journal"),
+            Coordinator = c.Coordinator ?? Env("orion.worker.coordinator"),
+            CacheDir = c.CacheDir ?? Env("orion.worker.cache-dir"),
+            OsBuild = c.OsBuild ?? Env("orion.worker.os-build"),
+        };
+    }
 }

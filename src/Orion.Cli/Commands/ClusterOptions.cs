@@ -40,7 +40,7 @@ internal static class ClusterOptions
 
     public static string CacheDir(string? flag, ClusterConfig config)
     {
-        var dir = flag ?? config.CacheDir ?? Environment.GetEnvironmentVariable("ORION_CACHE_DIR");
+        var dir = flag ?? config.CacheDir; // the file's key, else ORION_CACHE_DIR (ClusterConfig's environment mapping)
         if (string.IsNullOrWhiteSpace(dir))
             dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "orion", "programs");
         CommandChecks.OutputFolder(dir, "--cache-dir");

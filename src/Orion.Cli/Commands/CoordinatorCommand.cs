@@ -37,7 +37,7 @@ internal static class CoordinatorCommand
             var identity = tls.Bind(r, run.Config);
             var advertise = r.GetValue(tls.Advertise) ?? run.Config.Advertise
                 ?? (endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? Dns.GetHostName() : endpoint.Address.ToString());
-            var node = run.Config.Tune(new ClusterNodeOptions
+            var node = new ClusterNodeOptions
             {
                 Role = ClusterNodeOptions.CoordinatorRole,
                 Host = endpoint.Address.ToString(),
@@ -45,7 +45,8 @@ internal static class CoordinatorCommand
                 Port = r.GetValue(clusterPort) ?? run.Config.ClusterPort ?? 0,
                 Seeds = [],
                 Identity = identity,
-            });
+                Settings = run.Config.Akka,
+            };
             _ = ClusterNode.ConfigFor(node); // refuses plain TCP beyond loopback before anything starts
             var board = new StatusBoard();
             var httpSpec = r.GetValue(http) ?? run.Config.Http;

@@ -12,7 +12,8 @@ namespace Orion.Cli.Commands;
 
 internal static class SingleNode
 {
-    public static Task<TrainingState> RunAsync(CoordinatorSettings settings, int workers, Func<int, WorkerOptions> workerOptions, CancellationToken ct = default)
+    /// <param name="akka">The command's configuration (its akka section applies); null: reference.conf alone.</param>
+    public static Task<TrainingState> RunAsync(CoordinatorSettings settings, int workers, Func<int, WorkerOptions> workerOptions, Akka.Configuration.Config? akka = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
         ArgumentNullException.ThrowIfNull(workerOptions);
@@ -26,6 +27,6 @@ internal static class SingleNode
                 coordinator.Tell(new WorkerJoined(options.Name, worker, "in-process"));
             }
             return ClusterHost.NothingToDispose.Instance;
-        }, ct: ct);
+        }, akka is null ? null : journal => Orion.Actors.Hosting.OrionAkka.Create("orion", journal.WithFallback(akka)), ct: ct);
     }
 }

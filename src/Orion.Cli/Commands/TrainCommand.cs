@@ -23,7 +23,7 @@ internal static class TrainCommand
             var deviceChoice = ClusterOptions.Device(r.GetValue(device), run.Config);
             var cache = ClusterOptions.CacheDir(r.GetValue(cacheDir), run.Config);
             return ClusterOptions.RunCoordinator(run, stdout, (settings, ct) =>
-                SingleNode.RunAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, run.Config, stderr), ct));
+                SingleNode.RunAsync(settings, run.Workers, i => ClusterOptions.Worker($"worker-{i}", deviceChoice, cache, run.Config, stderr), run.Config.Akka, ct));
         });
         return train;
     }

@@ -22,9 +22,10 @@ internal static class WorkerNodeCommand
         device.DefaultValueFactory = null;
         var cacheDir = ClusterOptions.CacheDirOption();
         var name = new Option<string>("--name") { Description = "this worker's name (default: host name and process id)" };
+        var seeds = new Option<string[]>("--seed-node") { Description = "HOST:PORT of another Akka seed node beside the coordinator (repeatable; orion.cluster.seed-nodes)", AllowMultipleArgumentsPerToken = false };
         var tls = new TlsFlags();
         var command = new Command("worker", "run one worker of a fleet: joins the coordinator's cluster and computes shards on this machine's device")
-            { config, coordinator, device, cacheDir, name };
+            { config, coordinator, device, cacheDir, name, seeds };
         tls.AddTo(command);
         command.SetAction(r =>
         {
@@ -45,7 +46,8 @@ internal static class WorkerNodeCommand
                     Identity = identity,
                     Worker = worker,
                     Log = Log,
-                    Tune = cfg.Tune,
+                    Settings = cfg.Akka,
+                    ExtraSeeds = [.. cfg.SeedNodes, .. r.GetValue(seeds) ?? []],
                 }).GetAwaiter().GetResult();
                 Log($"worker {workerName}: the run is over");
                 return 0;

@@ -22,8 +22,11 @@ public sealed record WorkerNodeOptions
     public required WorkerOptions Worker { get; init; }
     public required Action<string> Log { get; init; }
 
-    /// <summary>Failure detector and split-brain settings; the defaults are hocon/reference.conf's.</summary>
-    public Func<ClusterNodeOptions, ClusterNodeOptions> Tune { get; init; } = o => o;
+    /// <summary>The command's configuration (a user's file over reference.conf); its akka section tunes the node.</summary>
+    public Akka.Configuration.Config? Settings { get; init; }
+
+    /// <summary>Seed nodes (HOST:PORT) beside the coordinator's own address, which the hello gives.</summary>
+    public IReadOnlyList<string> ExtraSeeds { get; init; } = [];
 }
 
 public static class WorkerNode
@@ -38,14 +41,15 @@ public static class WorkerNode
         {
             var hello = await HelloAsync(data, o.Log, ct).ConfigureAwait(false);
             var seed = Address.Parse(hello.ClusterAddress);
-            var node = o.Tune(new ClusterNodeOptions
+            var node = new ClusterNodeOptions
             {
                 Role = ClusterNodeOptions.WorkerRole,
                 Host = o.Host,
                 Port = 0,
-                Seeds = [$"{seed.Host}:{seed.Port}"],
+                Seeds = [$"{seed.Host}:{seed.Port}", .. o.ExtraSeeds],
                 Identity = o.Identity,
-            });
+                Settings = o.Settings,
+            };
             var system = ClusterNode.Create(node);
             try
             {

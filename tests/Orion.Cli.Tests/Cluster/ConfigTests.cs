@@ -1,5 +1,6 @@
-// Issue 5, item 9: --config binds a HOCON file to the run's settings; flags override it; an unknown key or a bad
-// value fails naming the key, file and line; the example files in hocon/ bind as they are.
+// --config binds a HOCON file (Akka's parser, over the compiled-in reference.conf) to the run's settings; flags
+// override it; an unknown key or a bad value fails naming the key, file and line; the example files in hocon/ bind as
+// they are; the environment mapping fills only what the file leaves unset.
 using Orion.Cli.Commands;
 using Xunit;
 
@@ -37,7 +38,8 @@ public sealed class ConfigTests
         Assert.Equal(TimeSpan.FromMinutes(5), c.ShardTimeout);
         Assert.Equal("0.0.0.0:7070", c.Listen);
         Assert.Equal(7071, c.ClusterPort);
-        Assert.Equal(TimeSpan.FromSeconds(5), c.AcceptableHeartbeatPause);
+        Assert.Equal(TimeSpan.FromSeconds(5), c.Akka.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(1), c.Akka.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
         Assert.Equal(Path.Combine(RepoRoot, "hocon", "pki", "coordinator.pfx"), c.Cert);
         Assert.Equal(Path.Combine(RepoRoot, "hocon", "pki", "ca.crt"), c.Ca);
     }
@@ -76,17 +78,45 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public void ReferenceConf_ClusterDefaults_MatchCode()
+    public void Environment_FillsOnlyWhatTheFileLeavesUnset()
     {
-        var root = Orion.Engine.Config.HoconParser.ParseFile(Path.Combine(RepoRoot, "hocon", "reference.conf"));
-        var cluster = new Orion.Engine.Config.ConfigSection(root, "orion.cluster");
-        var code = new Orion.Actors.Hosting.ClusterNodeOptions { Role = "worker", Host = "127.0.0.1", Seeds = [] };
-        Assert.Equal(1, cluster.GetInt("workers"));
-        Assert.Equal(Orion.Coordinator.CoordinatorSettings.DefaultShardTimeout, cluster.GetDuration("shard-timeout"));
-        Assert.Equal(code.Port, cluster.GetInt("port"));
-        Assert.Equal(code.HeartbeatInterval, cluster.Section("failure-detector").GetDuration("heartbeat-interval"));
-        Assert.Equal(code.AcceptableHeartbeatPause, cluster.Section("failure-detector").GetDuration("acceptable-heartbeat-pause"));
-        Assert.Equal(code.StableAfter, cluster.Section("split-brain-resolver").GetDuration("stable-after"));
-        Assert.Equal("", cluster.Section("tls").GetString("cert"));
+        using var dir = new TempDir();
+        var set = dir.At("set.conf");
+        File.WriteAllText(set, "orion.worker.coordinator = \"file:7070\"\n");
+        var unset = dir.At("unset.conf");
+        File.WriteAllText(unset, "orion.training.steps = 2\n");
+        string? Env(string name) => name == "ORION_COORDINATOR" ? "env:7070" : null;
+        Assert.Equal("file:7070", ClusterConfig.Load(set, Env).Coordinator);
+        Assert.Equal("env:7070", ClusterConfig.Load(unset, Env).Coordinator);
+        Assert.Equal("env:7070", ClusterConfig.Load(null, Env).Coordinator);
+        Assert.Null(ClusterConfig.Load(unset, _ => null).Coordinator);
+    }
+
+    [Fact]
+    public void Environment_MappingIsTheOneReferenceConfDocuments()
+    {
+        var reference = File.ReadAllText(Path.Combine(RepoRoot, "hocon", "reference.conf"));
+        foreach (var (key, variable) in ClusterConfig.Environment)
+            Assert.Matches($@"#\s+{variable}\s+->\s+{System.Text.RegularExpressions.Regex.Escape(key)}\b", reference);
+    }
+
+    [Fact]
+    public void Train_ConfigWithOptionalSubstitution_FailsInsteadOfAnEmptyValue()
+    {
+        using var dir = new TempDir();
+        var conf = dir.At("env.conf");
+        File.WriteAllText(conf, "orion.run.journal = ${?ORION_JOURNAL}\n");
+        Cli.AssertUserError(Cli.Run("train", "--config", conf, "--run-dir", dir.At("run")), "env.conf:1", "${?...} is not supported");
+        Assert.False(Directory.Exists(dir.At("run")));
+    }
+
+    [Fact]
+    public void Train_ConfigFileAkkaSection_ReachesTheActorSystem()
+    {
+        // A bad value in the file's akka section fails the command at once, naming the key.
+        using var dir = new TempDir();
+        var conf = dir.At("akka.conf");
+        File.WriteAllText(conf, "akka.cluster.failure-detector.acceptable-heartbeat-pause = often\n");
+        Cli.AssertUserError(Cli.Run("train", "--config", conf, "--run-dir", dir.At("run")), "acceptable-heartbeat-pause", "akka.conf:1");
     }
 }
