@@ -57,7 +57,7 @@ internal static class CoordinatorCommand
                 if (server is not null) stdout.WriteLine($"status on {server.Address}status and {server.Address}metrics");
                 return ClusterOptions.RunCoordinator(run, stdout, (settings, ct) => ClusterHost.RunAsync(settings, (system, coordinator) =>
                 {
-                    var fleet = FleetHost.StartAsync(system, coordinator, endpoint, identity, settings.RunId, Log).GetAwaiter().GetResult();
+                    var fleet = FleetHost.StartAsync(system, coordinator, endpoint, identity, settings.RunId, Log, board).GetAwaiter().GetResult();
                     Log($"listening for workers on {fleet.Address} ({(identity is null ? "plain TCP, loopback only" : $"mutual TLS, CA {identity.Authority.Subject}")}); cluster node {Akka.Cluster.Cluster.Get(system).SelfAddress}");
                     return fleet;
                 }, journal => ClusterNode.Create(node, journal), singleton: true, ct), board);

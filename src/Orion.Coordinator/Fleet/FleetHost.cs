@@ -24,13 +24,13 @@ public sealed class FleetHost : IAsyncDisposable
 
     public TensorStore Store => _server.Store;
 
-    public static async Task<FleetHost> StartAsync(ActorSystem system, IActorRef coordinator, IPEndPoint listen, NodeIdentity? identity, string runId, Action<string> log)
+    public static async Task<FleetHost> StartAsync(ActorSystem system, IActorRef coordinator, IPEndPoint listen, NodeIdentity? identity, string runId, Action<string> log, StatusBoard? board = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         var store = new TensorStore();
         var seed = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         var server = await DataPlaneServer.StartAsync(listen, identity, store, () => new HelloResponse(runId, seed), log).ConfigureAwait(false);
-        var membership = system.ActorOf(FleetMembership.Props(coordinator, store, runId, log), "fleet");
+        var membership = system.ActorOf(FleetMembership.Props(coordinator, store, runId, log, board), "fleet");
         return new FleetHost(server, membership, log);
     }
 

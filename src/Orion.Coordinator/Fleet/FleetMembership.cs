@@ -2,6 +2,7 @@
 // that is up is identified (its gateway at /user/worker), asked its name, and handed to the coordinator as a
 // RemoteWorkerProxy. An unreachable member loses its slot at once (its shards are reassigned without waiting for the
 // split-brain resolver to down it); a removed one likewise. A member that becomes reachable again is found again.
+// Every member, whatever its role, is also published to the status board (GET /status: roles, status, reachability).
 using Akka.Actor;
 using Akka.Cluster;
 using Orion.Actors.DataPlane;
@@ -30,6 +31,9 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
     private const int MaxIdentifyAttempts = 30;
 
     private readonly Dictionary<Address, (IActorRef Proxy, string Name)> _workers = [];
+    private readonly SortedDictionary<Address, Member> _all = new(Comparer<Address>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())));
+    private readonly HashSet<Address> _unreachable = [];
+    private readonly StatusBoard? _board;
     private readonly HashSet<Address> _members = [];
     private readonly List<IActorRef> _goneWaiters = [];
     private readonly Dictionary<string, (Address, int)> _identifying = [];
@@ -39,17 +43,18 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
     private readonly Action<string> _log;
     private int _proxies;
 
-    public FleetMembership(IActorRef coordinator, TensorStore store, string runId, Action<string> log)
+    public FleetMembership(IActorRef coordinator, TensorStore store, string runId, Action<string> log, StatusBoard? board = null)
     {
+        _board = board;
         _coordinator = coordinator;
         _store = store;
         _runId = runId;
         _log = log;
-        Receive<ClusterEvent.MemberUp>(m => Found(m.Member));
-        Receive<ClusterEvent.ReachableMember>(m => Found(m.Member));
-        Receive<ClusterEvent.UnreachableMember>(m => Lost(m.Member.Address, "unreachable: the failure detector missed its heartbeats", removed: false));
-        Receive<ClusterEvent.MemberRemoved>(m => Lost(m.Member.Address, "removed from the cluster", removed: true));
-        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<ClusterEvent.MemberUp>(m => { Track(m.Member, reachable: null); Found(m.Member); });
+        Receive<ClusterEvent.ReachableMember>(m => { Track(m.Member, reachable: true); Found(m.Member); });
+        Receive<ClusterEvent.UnreachableMember>(m => { Track(m.Member, reachable: false); Lost(m.Member.Address, "unreachable: the failure detector missed its heartbeats", removed: false); });
+        Receive<ClusterEvent.MemberRemoved>(m => { Track(m.Member, reachable: null, removed: true); Lost(m.Member.Address, "removed from the cluster", removed: true); });
+        Receive<ClusterEvent.IMemberEvent>(m => Track(m.Member, reachable: null));
         Receive<ClusterEvent.IReachabilityEvent>(_ => { });
         Receive<Retry>(r => Identify(r.Address, r.Attempt));
         Receive<Retire>(r => Context.Stop(r.Proxy));
@@ -62,14 +67,32 @@ public sealed class FleetMembership : ReceiveActor, IWithTimers
         });
     }
 
-    public static Props Props(IActorRef coordinator, TensorStore store, string runId, Action<string> log) =>
-        Akka.Actor.Props.Create(() => new FleetMembership(coordinator, store, runId, log));
+    public static Props Props(IActorRef coordinator, TensorStore store, string runId, Action<string> log, StatusBoard? board = null) =>
+        Akka.Actor.Props.Create(() => new FleetMembership(coordinator, store, runId, log, board));
 
     protected override void PreStart() =>
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    /// <summary>Keeps the member table the status board shows; <paramref name="reachable"/> null leaves reachability as it was.</summary>
+    private void Track(Member member, bool? reachable, bool removed = false)
+    {
+        if (removed)
+        {
+            _all.Remove(member.Address);
+            _unreachable.Remove(member.Address);
+        }
+        else
+        {
+            _all[member.Address] = member;
+            if (reachable == false) _unreachable.Add(member.Address);
+            else if (reachable == true) _unreachable.Remove(member.Address);
+        }
+        _board?.PublishMembers([.. _all.Values.Select(m => new ClusterMemberStatus(
+            m.Address.ToString(), [.. m.Roles.Order(StringComparer.Ordinal)], m.Status.ToString().ToLowerInvariant(), !_unreachable.Contains(m.Address)))]);
+    }
 
     private void Found(Member member)
     {

@@ -4,6 +4,9 @@ using Orion.Actors.Protocol;
 
 namespace Orion.Coordinator;
 
+/// <summary>One Akka cluster member as the coordinator's node sees it: roles, membership status, reachability.</summary>
+public sealed record ClusterMemberStatus(string Address, IReadOnlyList<string> Roles, string Status, bool Reachable);
+
 public sealed record WorkerStatus(string Name, string Address, string State, long WeightsStep, int ShardsComputed, WorkerStats Stats, long BytesExchanged);
 
 public sealed record ClusterStatus(
@@ -19,5 +22,8 @@ public sealed record ClusterStatus(
     long DegradedEvents,
     IReadOnlyList<WorkerStatus> Workers)
 {
+    /// <summary>The fleet's cluster members (empty in single-node mode, which has no cluster).</summary>
+    public IReadOnlyList<ClusterMemberStatus> Members { get; init; } = [];
+
     public static ClusterStatus Starting(string runId) => new(runId, "starting", "", 0, 0, null, 0, 0, 0, 0, []);
 }

@@ -31,6 +31,10 @@ public static class StatusFormat
         Metric("orion_replay_remaining", "gauge", "Journaled steps still to recompute and verify after a restart.", [(run, s.ReplayRemaining)]);
         Metric("orion_degraded_events_total", "counter", "Shard failures, device changes and recompiles (degraded paths).", [(run, s.DegradedEvents)]);
         Metric("orion_workers", "gauge", "Workers by state.", s.Workers.GroupBy(w => w.State).Select(g => ($"{run},state=\"{Escape(g.Key)}\"", (double)g.Count())));
+        if (s.Members.Count > 0)
+            Metric("orion_cluster_members", "gauge", "Akka cluster members by role, membership status and reachability.",
+                s.Members.SelectMany(m => m.Roles.DefaultIfEmpty("").Select(role => (Role: role, m.Status, m.Reachable)))
+                    .GroupBy(m => m).Select(g => ($"{run},role=\"{Escape(g.Key.Role)}\",status=\"{Escape(g.Key.Status)}\",reachable=\"{(g.Key.Reachable ? "true" : "false")}\"", (double)g.Count())));
         IEnumerable<(string, double)> PerWorker(Func<WorkerStatus, double> f) => s.Workers.Select(w => ($"{run},worker=\"{Escape(w.Name)}\"", f(w)));
         Metric("orion_worker_compiles_total", "counter", "Programs compiled by the worker's devices.", PerWorker(w => w.Stats.Compiles));
         Metric("orion_worker_cache_hits_total", "counter", "Program cache hits.", PerWorker(w => w.Stats.CacheHits));

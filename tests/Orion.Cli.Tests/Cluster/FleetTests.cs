@@ -1,8 +1,8 @@
 // `orion coordinator` + `orion worker` processes on loopback, with mutual TLS from `orion certs`: the same checkpoint
 // hash as single-node `orion train` for the same N, seed and data; a worker whose certificate comes from another CA
 // exits 3 at once and never joins; a coordinator killed with SIGKILL mid-run is restarted with the same command, its
-// workers rejoin the new cluster by themselves, and the run still ends bit-identical; /status and /metrics answer
-// while the run waits for workers.
+// workers rejoin the new cluster by themselves, and the run still ends bit-identical; /status (with the cluster's
+// members, roles and reachability) and /metrics answer while the run waits for workers.
 using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
@@ -145,16 +145,25 @@ public sealed class FleetTests(ITestOutputHelper output)
         var pki = Pki(dir);
         using var coordinator = Coordinator(dir, pki, null, "--http", "127.0.0.1:0");
         var url = coordinator.WaitForLine(@"status on (http://127\.0\.0\.1:\d+/)status").Groups[1].Value;
-        coordinator.WaitForLine("new run");
+        // One of the two workers the run waits for joins, so the cluster has two members and the run still waits.
+        using var w1 = Worker(dir, pki, Endpoint(coordinator), "w1");
+        coordinator.WaitForLine("worker w1 joined");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
         var status = JsonDocument.Parse(await http.GetStringAsync(new Uri(url + "status"))).RootElement;
         Assert.Equal("run", status.GetProperty("runId").GetString());
         Assert.Equal("waiting for workers", status.GetProperty("phase").GetString());
         Assert.Equal(0, status.GetProperty("step").GetInt64());
         Assert.Equal(6, status.GetProperty("steps").GetInt64());
+        var members = status.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(2, members.Count);
+        Assert.All(members, m => Assert.StartsWith("akka.ssl.tcp://orion@127.0.0.1:", m.GetProperty("address").GetString(), StringComparison.Ordinal));
+        Assert.All(members, m => Assert.True(m.GetProperty("reachable").GetBoolean()));
+        Assert.All(members, m => Assert.Equal("up", m.GetProperty("status").GetString()));
+        Assert.Equal(["coordinator", "worker"], members.Select(m => m.GetProperty("roles")[0].GetString()).Order(StringComparer.Ordinal));
         var metrics = await http.GetStringAsync(new Uri(url + "metrics"));
         Assert.Contains("# TYPE orion_step gauge", metrics, StringComparison.Ordinal);
         Assert.Contains("orion_step{run=\"run\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("orion_cluster_members{run=\"run\",role=\"worker\",status=\"up\",reachable=\"true\"} 1", metrics, StringComparison.Ordinal);
     }
 
     private static int FreePort()
