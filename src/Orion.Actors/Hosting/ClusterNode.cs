@@ -27,7 +27,7 @@ public static class ClusterNode
         bool tls = o.Identity is not null;
         if (!tls && (!IsLoopback(o.Host) || (o.PublicHost is { } ph && !IsLoopback(ph)) || o.Seeds.Any(s => !IsLoopback(HostOf(s)))))
             throw new ArgumentException($"plain TCP is allowed only when every address is loopback ({o.Host}, seeds {string.Join(", ", o.Seeds)}); give --cert NODE.pfx --ca CA.crt (see `orion certs`)");
-        var seeds = string.Join(", ", o.Seeds.Select(s => "\"" + Address(HostOf(s), PortOf(s), tls) + "\""));
+        var seeds = string.Join(", ", o.Seeds.Select(s => "\"" + SeedAddress(s, tls) + "\""));
         // Only what depends on this node is set here; everything else is reference.conf's (or the user's file's).
         // Certificate validation is not left to a file: it is on, mutual and pinned to the CA, always.
         var hocon = $$"""
@@ -78,7 +78,19 @@ public static class ClusterNode
     public static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
 
-    private static string HostOf(string hostPort) => hostPort[..LastColon(hostPort)].Trim('[', ']');
+    /// <summary>A seed as HOST:PORT, or as a full Akka address (akka.ssl.tcp://orion@host:port), taken as it is.</summary>
+    private static string SeedAddress(string seed, bool tls)
+    {
+        if (!seed.Contains("://", StringComparison.Ordinal)) return Address(HostOf(seed), PortOf(seed), tls);
+        var address = Akka.Actor.Address.Parse(seed);
+        if (address.System != SystemName || address.Host is null || address.Port is null)
+            throw new ArgumentException($"seed node '{seed}' is not an address of an Orion node; expected HOST:PORT or {Address("host", 7071, tls)}");
+        return address.ToString();
+    }
+
+    private static string HostOf(string seed) => seed.Contains("://", StringComparison.Ordinal)
+        ? Akka.Actor.Address.Parse(seed).Host ?? ""
+        : seed[..LastColon(seed)].Trim('[', ']');
 
     private static int PortOf(string hostPort) =>
         int.TryParse(hostPort[(LastColon(hostPort) + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < 65536

@@ -13,7 +13,7 @@ using Xunit;
 
 namespace Orion.Actors.Tests.Hosting;
 
-public sealed class ClusterNodeTests : IDisposable
+public sealed partial class ClusterNodeTests : IDisposable
 {
     private static readonly TimeSpan Wait = TestTimeouts.Dilated(TimeSpan.FromSeconds(60));
     private readonly TempFolder _temp = new();
@@ -37,9 +37,11 @@ public sealed class ClusterNodeTests : IDisposable
         return id;
     }
 
-    private ActorSystem Node(string role, NodeIdentity? identity, params string[] seeds)
+    private ActorSystem Node(string role, NodeIdentity? identity, params string[] seeds) => Node(role, identity, null, seeds);
+
+    private ActorSystem Node(string role, NodeIdentity? identity, Akka.Configuration.Config? extra, params string[] seeds)
     {
-        var system = ClusterNode.Create(new ClusterNodeOptions { Role = role, Host = "127.0.0.1", Seeds = seeds, Identity = identity });
+        var system = ClusterNode.Create(new ClusterNodeOptions { Role = role, Host = "127.0.0.1", Seeds = seeds, Identity = identity }, extra);
         _systems.Add(system);
         return system;
     }
@@ -110,8 +112,8 @@ public sealed class ClusterNodeTests : IDisposable
 
         protected override void PreStart()
         {
-            if (typeof(T) == typeof(ClusterEvent.MemberUp))
-                Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+            if (typeof(ClusterEvent.IClusterDomainEvent).IsAssignableFrom(typeof(T)))
+                Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(T));
             else Context.System.EventStream.Subscribe(Self, typeof(T));
         }
 
