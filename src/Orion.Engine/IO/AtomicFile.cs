@@ -1,7 +1,11 @@
-// Atomic file writes (temp + fsync + rename), so a crash never leaves a half-written file under the real name.
+// Atomic file writes (temp + fsync + rename + fsync of the folder), so a crash never leaves a half-written file under
+// the real name, and a power loss never forgets a rename that was acknowledged: on POSIX file systems a rename is
+// durable only once the directory holding it is synced, which .NET has no API for.
+using System.Runtime.InteropServices;
+
 namespace Orion.Engine;
 
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> data)
     {
@@ -17,6 +21,7 @@ public static class AtomicFile
                 fs.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);
+            SyncDirectory(dir);
         }
         catch
         {
@@ -24,6 +29,39 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Makes the entries of <paramref name="directory"/> (renames, creations, deletions) durable: open + fsync on Linux
+    /// and macOS. Windows makes renames durable with the file's own flush, so there it does nothing.
+    /// </summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        int fd = Open(directory, 0 /* O_RDONLY, which opens a directory on Linux and macOS */);
+        if (fd < 0) throw new IOException($"cannot open folder '{directory}' to sync it (errno {Marshal.GetLastPInvokeError()}); expected a readable folder");
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                // EINVAL: the file system does not sync directories (some network and FUSE mounts); nothing more can be done.
+                if (errno != 22) throw new IOException($"cannot sync folder '{directory}' (errno {errno}); its latest renames may not survive a power loss");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
 
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 

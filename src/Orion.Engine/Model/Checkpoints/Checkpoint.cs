@@ -57,11 +57,13 @@ public static class Checkpoint
             if (Directory.Exists(old)) Directory.Delete(old, true);
             Directory.Move(full, old);
             Directory.Move(temp, full);
+            AtomicFile.SyncDirectory(Path.GetDirectoryName(full)!);
             Directory.Delete(old, true);
         }
         else
         {
             Directory.Move(temp, full);
+            AtomicFile.SyncDirectory(Path.GetDirectoryName(full)!);
         }
     }
 
