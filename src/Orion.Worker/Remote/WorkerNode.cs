@@ -74,7 +74,11 @@ public static class WorkerNode
         }
     }
 
-    /// <summary>Retries while the coordinator is not up; a refusal is final.</summary>
+    /// <summary>
+    /// Retries while the coordinator is not up (no connection, a timeout, a 5xx while it starts); a refusal is final, and
+    /// so is an answer that no Orion coordinator gives (a 4xx, or a body that is not a hello): the address is wrong,
+    /// and retrying would never make it right.
+    /// </summary>
     private static async Task<HelloResponse> HelloAsync(DataPlaneClient data, Action<string> log, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(100);
@@ -83,6 +87,16 @@ public static class WorkerNode
             try
             {
                 return await data.HelloAsync(ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.StatusCode is { } code && (int)code is >= 400 and < 500)
+            {
+                throw new DataPlaneRefusedException($"{data.Address}v1/hello answered {(int)code} {code}: that address is not an Orion coordinator's data plane; " +
+                    "give --coordinator the HOST:PORT that `orion coordinator --listen` printed", e);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
+            {
+                throw new DataPlaneRefusedException($"{data.Address}v1/hello answered something other than an Orion hello ({e.Message}); " +
+                    "give --coordinator the HOST:PORT that `orion coordinator --listen` printed", e);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {

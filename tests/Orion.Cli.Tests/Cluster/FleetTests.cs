@@ -116,6 +116,43 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.DoesNotContain("worker plain joined", coordinator.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", "404")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{\"a\":[1,", "other than an Orion hello")]
+    public async Task Worker_AddressThatIsNoCoordinator_RefusedWithExit3(string answer, string expected)
+    {
+        // A web server that is not a coordinator: the worker must say so and stop, not retry forever.
+        using var dir = new TempDir();
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                var buffer = new byte[4096];
+                _ = await stream.ReadAsync(buffer, stop.Token);
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer), stop.Token);
+            }
+        });
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            using var worker = new OrionProcess(null, "worker", "--coordinator", $"127.0.0.1:{port}", "--name", "lost", "--cache-dir", dir.At("cache"));
+            Assert.True(worker.WaitForExit() == 3, OrionProcess.Describe([worker]));
+            Assert.Contains(expected, worker.Output, StringComparison.Ordinal);
+            Assert.Contains("--coordinator", worker.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            listener.Stop();
+            await Task.WhenAny(server);
+        }
+    }
+
     [Fact]
     public void Coordinator_KilledMidRun_RestartedWithSameCommand_WorkersRejoinAndHashMatches()
     {
