@@ -1,5 +1,6 @@
 // The worker actor alone, with a TestProbe as its coordinator and a FakeAneDevice (Akka.TestKit): it prepares and
-// answers shards, reports failed compiles and evaluations, and does its device work on a thread of its own, so
+// answers shards, reports failed compiles and evaluations, NaN outputs, slowness and an OS update (programs
+// invalidated, recompiled, reported), and does its device work on a thread of its own, so
 // devices that hang for as long as they like never take a thread from the actors that keep the cluster alive.
 using Akka.Actor;
 using Orion.Actors.Hosting;
@@ -120,6 +121,51 @@ public sealed class WorkerActorTests() : Akka.TestKit.Xunit2.TestKit(OrionAkka.B
             device.ReleaseHangs();
             coordinator.ExpectMsg<ShardFailed>(TimeSpan.FromSeconds(60));
         }
+    }
+
+    [Fact]
+    public void Shard_DeviceOutputsNaN_ReportedAsComputedForTheCoordinatorToSkip()
+    {
+        // The worker does not judge the numbers: the coordinator's loss scaler sees the overflow and skips the step.
+        var (worker, _, coordinator) = Spawn("nan", d => d.CorruptOutputs(1000));
+        worker.Tell(Prepare());
+        coordinator.ExpectMsg<WorkerReady>(TimeSpan.FromSeconds(60));
+        worker.Tell(Shard());
+        var computed = coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(60));
+        Assert.True(!double.IsFinite(computed.Loss) || computed.Gradients.Any(g => !float.IsFinite(g)), "NaN outputs left no trace in the loss or the gradients");
+        worker.Tell(Shard(2)); // still prepared: a NaN is a result, not a device failure
+        coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public void Shard_SlowDevice_AnswersEveryShardInOrder()
+    {
+        var (worker, device, coordinator) = Spawn("slow", d => d.BeSlow(TimeSpan.FromMilliseconds(20)));
+        worker.Tell(Prepare());
+        coordinator.ExpectMsg<WorkerReady>(TimeSpan.FromSeconds(120));
+        worker.Tell(Shard(1));
+        worker.Tell(Shard(2));
+        Assert.Equal(1, coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(120)).Step);
+        Assert.Equal(2, coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(120)).Step);
+        Assert.False(device.EvaluatedOnThreadPool);
+    }
+
+    [Fact]
+    public void Shard_OsUpdateBetweenShards_ProgramsInvalidatedRecompiledAndReported()
+    {
+        var (worker, device, coordinator) = Spawn("os");
+        worker.Tell(Prepare());
+        var ready = coordinator.ExpectMsg<WorkerReady>(TimeSpan.FromSeconds(60));
+        worker.Tell(Shard(1));
+        var first = coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(60));
+        device.ReportOsBuild("fake-os-2");
+        worker.Tell(Shard(2));
+        var changed = coordinator.ExpectMsg<DeviceFingerprintChanged>(TimeSpan.FromSeconds(60));
+        Assert.Equal(("fake-os-1", "fake-os-2"), (changed.Old.OsBuild, changed.New.OsBuild));
+        Assert.True(changed.Invalidated > 0, "no cached program was invalidated by the OS update");
+        var second = coordinator.ExpectMsg<ShardComputed>(TimeSpan.FromSeconds(60));
+        Assert.True(second.Stats.Compiles > ready.Stats.Compiles, "the programs were not recompiled for the new OS build");
+        Assert.Equal(first.Gradients, second.Gradients); // same weights, same shard data: the same bits after recompiling
     }
 
     private sealed class EchoActor : ReceiveActor
