@@ -23,8 +23,9 @@ public sealed partial class CoordinatorActor
     {
         switch (message)
         {
-            case SnapshotOffer { Snapshot: RunSnapshot s }:
+            case SnapshotOffer { Snapshot: RunSnapshot s } offer:
                 _snapshot = s;
+                RecoveredSnapshot(offer.Metadata, s);
                 _run = s.Run;
                 break;
             case RunStarted r when _run is null:

@@ -129,7 +129,7 @@ public sealed partial class CoordinatorActor
         PersistThen(saved, () =>
         {
             CrashPoints.Hit("snapshot-save");
-            SaveSnapshot(new RunSnapshot(_run, saved));
+            SavingSnapshot(saved);
             settings.Note($"checkpoint {saved.Folder} (weights {hash[..12]})");
             then();
         });

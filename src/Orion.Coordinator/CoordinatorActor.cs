@@ -2,7 +2,8 @@
 // Each global batch is split into a fixed number of shards computed by whichever workers are ready; gradients are
 // summed in shard order (never arrival order); AdamW steps on the CPU; StepCommitted is persisted before anything
 // else happens, then the weights go out and the next step is announced. Recovery (the .Recovery part) is the newest
-// checkpoint + replay of the journaled steps after it, each recomputed loss checked bit for bit.
+// checkpoint + replay of the journaled steps after it, each recomputed loss checked bit for bit; retention (the
+// .Retention part) deletes what no kept checkpoint needs once a snapshot is saved.
 using Akka.Actor;
 using Akka.Persistence;
 using Orion.Actors.Journal;
@@ -71,8 +72,9 @@ public sealed partial class CoordinatorActor : UntypedPersistentActor
             case WorkerFailed f: OnWorkerFailed(f); break;
             case DeviceFingerprintChanged d: OnDeviceChanged(d); break;
             case ShardDeadline d: OnDeadline(d); break;
-            case SaveSnapshotSuccess: break;
+            case SaveSnapshotSuccess s: OnSnapshotSaved(s.Metadata); break;
             case SaveSnapshotFailure f: settings.Note($"saving the snapshot of run {settings.RunId} failed ({f.Cause.Message}); recovery will replay from an older one"); break;
+            case DeleteMessagesSuccess or DeleteMessagesFailure or DeleteSnapshotsSuccess or DeleteSnapshotsFailure: OnRetention(message); break;
             default: Unhandled(message); return;
         }
         Continue();

@@ -28,6 +28,11 @@ public sealed record CoordinatorSettings
     /// (e.g. every worker failed to compile a model that breaks an ANE restriction) instead of waiting forever.
     /// </summary>
     public bool StopWhenNoWorkers { get; init; }
+    /// <summary>
+    /// After each snapshot, delete the journal's events and snapshots that no checkpoint kept on disk needs to resume
+    /// (everything up to the snapshot of the oldest complete checkpoint folder). Off keeps the whole history.
+    /// </summary>
+    public bool JournalRetention { get; init; } = true;
     /// <summary>The chip profile the coordinator checks the model's programs against before the first step.</summary>
     public Engine.Restrictions.ChipProfile Profile { get; init; } = Engine.Restrictions.ChipProfile.Default;
     /// <summary>Resolves a tokenizer spec to a text encoder (for text data).</summary>

@@ -118,6 +118,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
             Shards = o.Shards,
             MinWorkers = o.MinWorkers ?? Math.Max(1, o.Workers),
             ShardTimeout = o.ShardTimeout,
+            JournalRetention = o.JournalRetention,
             Encoder = spec => spec == "byte" ? ByteTokenizer.Instance.Encode
                 : throw new ArgumentException($"tokenizer '{spec}': the cluster harness knows only 'byte' (the built-in corpus)", nameof(spec)),
             Note = Notes.Add,

@@ -36,6 +36,13 @@ public sealed record ClusterHarnessOptions
     /// <summary>Gives every device of the named worker its own compile budget of this many programs (null: the default).</summary>
     public Func<string, int?>? CompileBudget { get; init; }
 
+    /// <summary>
+    /// The coordinator's journal retention (on in `orion train`). Off here by default: most cluster tests read a run's
+    /// whole journal back to check what was journaled, which retention would have cut to the events after the oldest
+    /// checkpoint kept; the retention tests turn it on.
+    /// </summary>
+    public bool JournalRetention { get; init; }
+
     /// <summary>Throws a <see cref="SimulatedCrashException"/> from the coordinator right after this step is journaled.</summary>
     public long? CrashAfterStep { get; init; }
 }
