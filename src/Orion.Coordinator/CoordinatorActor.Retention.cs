@@ -3,9 +3,9 @@
 // of the oldest complete checkpoint folder: a resume from it, or from any newer kept checkpoint, reads that snapshot
 // (or a newer one) and only the events after it. Deleting is best effort: a failure is noted and retried after the
 // next checkpoint, never a reason to stop the run.
-using System.Globalization;
 using Akka.Persistence;
 using Orion.Actors.Journal;
+using Orion.Engine.Model.Checkpoints;
 using CheckpointFiles = Orion.Engine.Model.Checkpoints.Checkpoint;
 
 namespace Orion.Coordinator;
@@ -61,20 +61,39 @@ public sealed partial class CoordinatorActor
     }
 
     /// <summary>The step of the oldest complete checkpoint folder (one with a manifest; .tmp and .old are not), or null.</summary>
-    private long? OldestKeptCheckpoint()
+    private long? OldestKeptCheckpoint() =>
+        LoadedCheckpoint.Complete(Path.Combine(settings.RunDir, "checkpoints")) is { Count: > 0 } all ? all[0].Step : null;
+
+    /// <summary>
+    /// Keeps the newest <see cref="CoordinatorSettings.KeepCheckpoints"/> complete checkpoints and deletes the older
+    /// ones, once the newest one's CheckpointSaved is durable. A resume never needs a deleted one: it loads the newest
+    /// complete checkpoint (which the journal's snapshot, even an older one, allows) and replays the events after it,
+    /// which retention never deletes. A folder is renamed first, so a crash mid-delete never leaves what looks like a
+    /// complete checkpoint with files missing.
+    /// </summary>
+    private void PruneCheckpoints(long newestStep)
     {
+        if (settings.KeepCheckpoints <= 0) return;
         var dir = Path.Combine(settings.RunDir, "checkpoints");
-        if (!Directory.Exists(dir)) return null;
-        long? oldest = null;
-        foreach (var folder in Directory.EnumerateDirectories(dir, "step-*"))
+        var all = LoadedCheckpoint.Complete(dir);
+        foreach (var (step, folder) in all.Take(Math.Max(0, all.Count - settings.KeepCheckpoints)))
         {
-            var name = Path.GetFileName(folder);
-            // Numbers, not names: step-1000000 sorts before step-999999 as a string.
-            if (long.TryParse(name.AsSpan("step-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out long step)
-                && name == CheckpointFiles.FolderName(step) && File.Exists(Path.Combine(folder, CheckpointFiles.ManifestFile)) && step < (oldest ?? long.MaxValue))
-                oldest = step;
+            if (step >= newestStep) break;
+            var doomed = folder + ".deleting";
+            try
+            {
+                Directory.Move(folder, doomed);
+                Engine.AtomicFile.SyncDirectory(dir);
+                Directory.Delete(doomed, recursive: true);
+                settings.Note($"checkpoint {Path.GetRelativePath(settings.RunDir, folder)} deleted (keeping the newest {settings.KeepCheckpoints})");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                settings.Note($"deleting the old checkpoint {folder} failed ({e.Message}); it stays, and the next checkpoint tries again");
+            }
         }
-        return oldest;
+        foreach (var leftover in Directory.EnumerateDirectories(dir, "step-*.deleting"))
+            try { Directory.Delete(leftover, recursive: true); } catch (IOException) { } // a crash cut an earlier delete short
     }
 
     private void OnRetention(object reply)

@@ -131,6 +131,7 @@ public sealed partial class CoordinatorActor
             CrashPoints.Hit("snapshot-save");
             SavingSnapshot(saved);
             settings.Note($"checkpoint {saved.Folder} (weights {hash[..12]})");
+            PruneCheckpoints(saved.Step);
             then();
         });
     }

@@ -33,6 +33,8 @@ public sealed record CoordinatorSettings
     /// (everything up to the snapshot of the oldest complete checkpoint folder). Off keeps the whole history.
     /// </summary>
     public bool JournalRetention { get; init; } = true;
+    /// <summary>Complete checkpoints kept on disk, the newest ones (0: all). Older ones go once a newer one's snapshot is saved.</summary>
+    public int KeepCheckpoints { get; init; }
     /// <summary>The chip profile the coordinator checks the model's programs against before the first step.</summary>
     public Engine.Restrictions.ChipProfile Profile { get; init; } = Engine.Restrictions.ChipProfile.Default;
     /// <summary>Resolves a tokenizer spec to a text encoder (for text data).</summary>

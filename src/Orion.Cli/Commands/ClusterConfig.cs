@@ -23,6 +23,7 @@ internal sealed record ClusterConfig
     public TrainingRequest Training { get; init; } = new();
     public string? RunDir { get; init; }
     public string? Journal { get; init; }
+    public int? KeepCheckpoints { get; init; }
     public int? Workers { get; init; }
     public int? MinWorkers { get; init; }
     public TimeSpan? ShardTimeout { get; init; }
@@ -83,6 +84,7 @@ internal sealed record ClusterConfig
             },
             RunDir = run.GetStringOrNull("dir"),
             Journal = run.GetStringOrNull("journal"),
+            KeepCheckpoints = IntIfSet(run, "keep-checkpoints") is { } keep ? (keep >= 0 ? keep : throw run.Invalid("keep-checkpoints", $"{keep}; expected 0 (keep all) or more")) : null,
             Workers = IntIfSet(cluster, "workers"),
             MinWorkers = cluster.GetIntOrNull("min-workers") is { } m and > 0 ? m : null,
             ShardTimeout = Set(cluster, "shard-timeout") is null ? null : cluster.GetDurationOrNull("shard-timeout"),

@@ -10,7 +10,10 @@ using Orion.Worker;
 
 namespace Orion.Cli.Commands;
 
-internal sealed record BoundRun(string RunDir, string RunId, TrainingRequest Request, string Journal, int Workers, int MinWorkers, TimeSpan ShardTimeout, ClusterConfig Config);
+internal sealed record BoundRun(string RunDir, string RunId, TrainingRequest Request, string Journal, int Workers, int MinWorkers, TimeSpan ShardTimeout, ClusterConfig Config)
+{
+    public int KeepCheckpoints { get; init; }
+}
 
 internal static class ClusterOptions
 {
@@ -33,7 +36,9 @@ internal static class ClusterOptions
         if (workers <= 0) throw new CliUsageException($"--workers {workers}: expected 1 or more");
         var journal = r.GetValue(f.Journal) ?? config.Journal ?? "sqlite:" + Path.Combine(runDir, "journal.db");
         var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
-        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? CoordinatorSettings.DefaultShardTimeout, config);
+        int keep = r.GetValue(f.KeepCheckpoints) ?? config.KeepCheckpoints ?? 0;
+        if (keep < 0) throw new CliUsageException($"--keep-checkpoints {keep}: expected 0 (keep all) or more");
+        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? CoordinatorSettings.DefaultShardTimeout, config) { KeepCheckpoints = keep };
     }
 
     public static DeviceChoice Device(string? flag, ClusterConfig config) => DeviceSelection.Parse(flag ?? config.Device ?? "auto");
@@ -79,6 +84,7 @@ internal static class ClusterOptions
             Shards = run.Workers,
             MinWorkers = run.MinWorkers,
             ShardTimeout = run.ShardTimeout,
+            KeepCheckpoints = run.KeepCheckpoints,
             Encoder = spec => Tokenizers.Open(spec).Encode,
             Profile = run.Config.Chip is { } chip ? Engine.Restrictions.ChipProfile.Parse(chip) : Engine.Restrictions.ChipProfile.Default,
             Note = s => { lock (stdout) stdout.WriteLine(s); },

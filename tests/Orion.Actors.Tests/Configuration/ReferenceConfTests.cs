@@ -106,7 +106,10 @@ public sealed class ReferenceConfTests
     [Fact]
     public void RunClusterCoordinatorWorker_MatchCode()
     {
-        AssertSection("orion.run", new() { ["dir"] = "", ["journal"] = "" });
+        AssertSection("orion.run", new() { ["dir"] = "", ["journal"] = "", ["keep-checkpoints"] = new Orion.Coordinator.CoordinatorSettings
+        {
+            RunDir = "r", RunId = "r", Request = new(), Journal = JournalSpec.Parse("sqlite:j.db"), Shards = 1, Encoder = _ => _ => [],
+        }.KeepCheckpoints.ToString(CultureInfo.InvariantCulture) });
         AssertSection("orion.cluster", new()
         {
             ["workers"] = "1",

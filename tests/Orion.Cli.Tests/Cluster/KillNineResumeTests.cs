@@ -33,6 +33,24 @@ public sealed class KillNineResumeTests
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
     }
 
+    [Theory]
+    [InlineData("journal-persisted:10")] // step 5 durable; step-000002 already deleted after the step-4 checkpoint
+    [InlineData("snapshot-save:2")]      // the step-4 checkpoint is durable, its snapshot is not, nothing pruned yet
+    public void Train_KeepingOneCheckpoint_KilledMidRun_RerunFinishesBitIdenticalKeepingOnlyTheNewest(string crashPoint)
+    {
+        using var dir = new TempDir();
+        string[] args = ["train", .. ClusterRuns.Training, "--keep-checkpoints", "1", "--run-dir", dir.At("run"), "--cache-dir", dir.At("cache")];
+        using (var crashed = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = crashPoint }, args))
+            Assert.True(crashed.WaitForExit() != 0, crashed.Output);
+        using (var rerun = new OrionProcess(null, args))
+        {
+            Assert.True(rerun.WaitForExit() == 0, rerun.Output);
+            Assert.Contains("deleted (keeping the newest 1)", rerun.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal(["step-000006"], Directory.GetDirectories(dir.At("run", "checkpoints")).Select(Path.GetFileName));
+        Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
+    }
+
     [Fact]
     public void Train_KilledFromOutsideAfterAStep_RerunFinishesBitIdentical()
     {

@@ -26,12 +26,26 @@ public sealed record LoadedCheckpoint(string Path, ModelParameters Parameters, C
     }
 
     /// <summary>The newest step-* folder under <paramref name="checkpointsDir"/> that has a manifest (complete), or null.</summary>
-    public static string? Latest(string checkpointsDir) =>
-        Directory.Exists(checkpointsDir)
-            ? Directory.GetDirectories(checkpointsDir, "step-*")
-                .Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal) && !d.EndsWith(".old", StringComparison.Ordinal) && File.Exists(System.IO.Path.Combine(d, Checkpoint.ManifestFile)))
-                .OrderBy(d => d, StringComparer.Ordinal).LastOrDefault()
-            : null;
+    public static string? Latest(string checkpointsDir) => Complete(checkpointsDir) is { Count: > 0 } all ? all[^1].Folder : null;
+
+    /// <summary>
+    /// The complete checkpoint folders (step-N with a manifest; not .tmp, .old or .deleting), oldest first, by step
+    /// number: as names, step-1000000 would sort before step-999999.
+    /// </summary>
+    public static IReadOnlyList<(long Step, string Folder)> Complete(string checkpointsDir)
+    {
+        if (!Directory.Exists(checkpointsDir)) return [];
+        var found = new List<(long, string)>();
+        foreach (var d in Directory.GetDirectories(checkpointsDir, "step-*"))
+        {
+            var name = System.IO.Path.GetFileName(d);
+            if (long.TryParse(name.AsSpan("step-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long step)
+                && name == Checkpoint.FolderName(step) && File.Exists(System.IO.Path.Combine(d, Checkpoint.ManifestFile)))
+                found.Add((step, d));
+        }
+        found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return found;
+    }
 
     public static LoadedCheckpoint FromFolder(string folder, bool withOptimizer)
     {
