@@ -16,6 +16,9 @@ public sealed partial class CoordinatorActor
 {
     private readonly Queue<StepCommitted> _replay = new();
     private readonly List<StepCommitted> _recovered = [];
+
+    /// <summary>The run's step count in force when each journaled step was committed (the schedule it trained with).</summary>
+    private readonly Dictionary<long, int> _stepsInForce = [];
     private RunSnapshot? _snapshot;
     private RunEvent? _lastEvent;
 
@@ -38,7 +41,13 @@ public sealed partial class CoordinatorActor
                 throw new InvalidDataException($"{settings.JournalDescription}: run {settings.RunId} does not begin with RunStarted (found {e.TypeName}); the journal is damaged");
             case StepCommitted c:
                 _recovered.Add(c);
+                _stepsInForce[c.Step] = _run!.Options.Steps;
                 _lastEvent = c;
+                break;
+            case StepsChanged s:
+                // _run is what later snapshots carry, so a snapshot taken after the change holds the new count.
+                _run = _run! with { Options = _run.Options with { Steps = s.Steps } };
+                _lastEvent = s;
                 break;
             case RunEvent e:
                 _lastEvent = e;
@@ -79,6 +88,8 @@ public sealed partial class CoordinatorActor
         _options = request.ApplyTo(_run.Options).Validate();
         (_dataSpec, _tokenizer, _shards) = (_run.Data, _run.Tokenizer, _run.Shards);
         long lastCommitted = _recovered.Count > 0 ? _recovered[^1].Step : _snapshot?.Checkpoint.Step ?? 0;
+        if (_options.Steps < lastCommitted)
+            throw new ArgumentException($"{settings.RunDir} holds run {settings.RunId} with {lastCommitted} steps committed; --steps {_options.Steps} would undo some of them. Give --steps {lastCommitted} or more, or pick a new --run-dir");
         long snapshotStep = _snapshot?.Checkpoint.Step ?? 0;
         if (latest is not null)
         {
@@ -119,6 +130,15 @@ public sealed partial class CoordinatorActor
         }
         settings.Note($"resuming run {settings.RunId} from {(latest is null ? "the start" : Path.GetRelativePath(settings.RunDir, latest))}: " +
                       $"step {_state.Step}, {_replay.Count} journaled step(s) to recompute and verify, {_shards} shard(s) per batch");
+        if (_options.Steps != _run.Options.Steps)
+        {
+            int from = _run.Options.Steps;
+            PersistThen(new StepsChanged(from, _options.Steps), () =>
+            {
+                _run = _run with { Options = _run.Options with { Steps = _options.Steps } };
+                settings.Note($"run {settings.RunId}: steps {from} -> {_options.Steps}; journaled steps replay with the schedule of {from}, new ones train with {_options.Steps}");
+            });
+        }
         Publish("waiting for workers");
         if (_state.Step >= _options.Steps) Finish(); // every step is durable; only the end of the run is not
     }

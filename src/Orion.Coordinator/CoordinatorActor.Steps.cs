@@ -80,7 +80,10 @@ public sealed partial class CoordinatorActor
         foreach (var g in f.Gradients) TensorPool.Return(g!); // each shard's gradient is this step's alone
         double loss = 0;
         for (int k = 0; k < f.Shards.Length; k++) loss += f.Losses[k] * f.Shards[k].Weight;
-        var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, _options);
+        // A journaled step replays with the schedule it was trained with, even after --steps grew.
+        var options = _replay.TryPeek(out var replaying) && replaying.Step == f.Step && _stepsInForce.TryGetValue(f.Step, out int steps) && steps != _options.Steps
+            ? _options with { Steps = steps } : _options;
+        var outcome = OptimizerStep.Apply(_state, _grads, loss, f.Step, options);
         _state.Sampler = _sampler.State;
         int lossBits = BitConverter.SingleToInt32Bits((float)loss);
         var workers = f.ComputedBy.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();

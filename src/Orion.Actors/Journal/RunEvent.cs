@@ -26,3 +26,9 @@ public sealed record MembershipChanged(string Worker, bool Joined, string Detail
 public sealed record DeviceChanged(string Worker, string Old, string New) : RunEvent;
 
 public sealed record RunCompleted(long Step, string WeightsHash) : RunEvent;
+
+/// <summary>
+/// The run's total step count changed on a resume (`--steps` grew): the learning-rate schedule depends on it, so steps
+/// journaled before this event replay with the old count and steps after it train with <paramref name="Steps"/>.
+/// </summary>
+public sealed record StepsChanged(int From, int Steps) : RunEvent;

@@ -28,6 +28,7 @@ public sealed class RunEventSerializer(ExtendedActorSystem system) : JsonManifes
         ("device-changed.v1", typeof(DeviceChanged)),
         ("run-completed.v1", typeof(RunCompleted)),
         ("run-snapshot.v1", typeof(RunSnapshot)),
+        ("steps-changed.v1", typeof(StepsChanged)),
     ];
 
     public override int Identifier => Id;

@@ -52,6 +52,36 @@ public sealed class KillNineResumeTests
     }
 
     [Fact]
+    public void Train_InterruptedThenResumedWithMoreSteps_JournaledStepsReplayWithTheirOwnSchedule()
+    {
+        // The learning rate's cosine decay depends on --steps, so steps journaled under 30 must replay under 30 even when
+        // the resume asks for 40. Events: #1 RunStarted, #2-3 joins, steps 1-20 #4-#23, the step-20 checkpoint #24,
+        // steps 21-24 #25-#28. Two ways to the same end: one crash after step 24, or a second crash right after the
+        // resume journals the new step count; both replay steps 21-24 (verified bit for bit) and train 25-40.
+        string[] Args(TempDir d, int steps) => ["train", "--steps", steps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--batch", "4", "--seq", "32",
+            "--checkpoint-every", "20", "--workers", "2", "--run-dir", d.At("run"), "--cache-dir", d.At("cache")];
+        string Run(TempDir d, params string[] crashes)
+        {
+            using (var first = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = "journal-persisted:28" }, Args(d, 30)))
+                Assert.True(first.WaitForExit() != 0, first.Output);
+            foreach (var crash in crashes)
+                using (var p = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = crash }, Args(d, 40)))
+                    Assert.True(p.WaitForExit() != 0, p.Output);
+            using var last = new OrionProcess(null, Args(d, 40));
+            Assert.True(last.WaitForExit() == 0, last.Output);
+            Assert.Contains("4 journaled step(s) to recompute and verify", last.Output, StringComparison.Ordinal);
+            return Cli.Ok("checkpoint", "hash", d.At("run", "checkpoints", "step-000040")).Out.Trim();
+        }
+        using var once = new TempDir();
+        using var twice = new TempDir();
+        string a = Run(once), b = Run(twice, "journal-persisted:1");
+        Assert.Equal(a, b);
+        // Fewer steps than the run has committed would drop some of them: refused, naming the count to give.
+        Cli.AssertUserError(Cli.Run("train", "--steps", "20", "--batch", "4", "--seq", "32", "--checkpoint-every", "20", "--workers", "2",
+            "--run-dir", once.At("run"), "--cache-dir", once.At("cache")), "40 steps committed", "--steps 40 or more");
+    }
+
+    [Fact]
     public void Train_KilledFromOutsideAfterAStep_RerunFinishesBitIdentical()
     {
         using var dir = new TempDir();
