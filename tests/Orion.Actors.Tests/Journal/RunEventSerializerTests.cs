@@ -42,6 +42,7 @@ public sealed class RunEventSerializerTests : IDisposable
             { "device-changed.v1", new DeviceChanged("w0", "m4/os-1", "m4/os-2") },
             { "run-completed.v1", new RunCompleted(6, "ff") },
             { "run-snapshot.v1", new RunSnapshot(run, new CheckpointSaved(2, "checkpoints/step-000002", "ab12")) },
+            { "steps-changed.v1", new StepsChanged(1000, 2000) },
         };
     }
 
