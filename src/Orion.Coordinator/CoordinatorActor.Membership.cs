@@ -66,7 +66,7 @@ public sealed partial class CoordinatorActor
         if (Slot(name) is not { } slot) return;
         _workers.Remove(slot);
         Context.Unwatch(slot.Ref);
-        if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}"), Self);
+        if (dismiss) slot.Ref.Tell(new EndRun(settings.RunId, $"dismissed: {reason}", Dismissed: true), Self);
         PersistThen(new MembershipChanged(name, Joined: false, reason), () =>
         {
             settings.Note($"worker {name} left: {reason}");

@@ -21,5 +21,6 @@ public sealed record ComputeShard(string RunId, long Step, long RequestId, int S
 /// copied; in-process the coordinator shares one array among all workers, so it must not.</param>
 public sealed record UpdateWeights(string RunId, long Step, float[] Weights, bool Owned = false) : WorkerCommand(RunId);
 
-/// <summary>The run is over (or this worker is dismissed): stop.</summary>
-public sealed record EndRun(string RunId, string Reason) : WorkerCommand(RunId), IRemoteMessage;
+/// <summary>The run is over for this worker: it ended, or (<paramref name="Dismissed"/>) the coordinator gave up on this
+/// worker (no answer, repeated failures) while the run goes on, so a worker process may start afresh and rejoin.</summary>
+public sealed record EndRun(string RunId, string Reason, bool Dismissed = false) : WorkerCommand(RunId), IRemoteMessage;

@@ -14,12 +14,12 @@ public sealed class WorkerGateway : ReceiveActor
 {
     private readonly WorkerOptions _options;
     private readonly DataPlaneClient _data;
-    private readonly TaskCompletionSource<string> _ended;
+    private readonly TaskCompletionSource<EndRun> _ended;
     private readonly Action<string> _log;
     private IActorRef _worker = ActorRefs.Nobody;
     private IActorRef _coordinator = ActorRefs.Nobody;
 
-    public WorkerGateway(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<string> ended, Action<string> log)
+    public WorkerGateway(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<EndRun> ended, Action<string> log)
     {
         _options = options;
         _data = data;
@@ -36,7 +36,7 @@ public sealed class WorkerGateway : ReceiveActor
         Receive<EndRun>(e =>
         {
             _worker.Tell(e);
-            _ended.TrySetResult(e.Reason);
+            _ended.TrySetResult(e);
         });
         ReceiveAsync<ShardComputed>(PostAsync);
         Receive<CoordinatorMessage>(m => _coordinator.Tell(m));
@@ -46,7 +46,7 @@ public sealed class WorkerGateway : ReceiveActor
         });
     }
 
-    public static Props Props(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<string> ended, Action<string> log) =>
+    public static Props Props(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<EndRun> ended, Action<string> log) =>
         Akka.Actor.Props.Create(() => new WorkerGateway(options, data, ended, log));
 
     protected override void PreStart()

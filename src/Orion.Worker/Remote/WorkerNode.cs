@@ -1,11 +1,13 @@
 // `orion worker` (cli-contract.md): asks the coordinator's data plane for its hello (retrying with backoff until the
 // coordinator is up; a TLS refusal or an incompatible build is final), joins the Akka cluster it names as a node
 // with the worker role, and runs the WorkerGateway with its WorkerActor. When this node leaves the cluster without
-// the run having ended (downed after a partition, or the coordinator restarted), it starts a new actor system — a new
-// incarnation — and joins again. Returns when the coordinator ends the run.
+// the run having ended (downed after a partition, the coordinator restarted, or dismissed by the coordinator), it
+// starts a new actor system — a new incarnation, with its device opened again — and joins again. Returns when the
+// coordinator ends the run.
 using Akka.Actor;
 using Orion.Actors.DataPlane;
 using Orion.Actors.Hosting;
+using Orion.Actors.Protocol;
 using Orion.Actors.Security;
 
 namespace Orion.Worker.Remote;
@@ -32,6 +34,7 @@ public sealed record WorkerNodeOptions
 public static class WorkerNode
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task RunAsync(WorkerNodeOptions o, CancellationToken ct = default)
     {
@@ -51,27 +54,64 @@ public static class WorkerNode
                 Settings = o.Settings,
             };
             var system = ClusterNode.Create(node);
+            bool over;
             try
             {
-                var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                system.ActorOf(WorkerGateway.Props(o.Worker, data, ended, o.Log), "worker");
-                o.Log($"joining the cluster of run {hello.RunId} at {hello.ClusterAddress} as {Akka.Cluster.Cluster.Get(system).SelfAddress} (incarnation {incarnation})");
-                var first = await Task.WhenAny(ended.Task, system.WhenTerminated).WaitAsync(ct).ConfigureAwait(false);
-                if (first == ended.Task)
-                {
-                    o.Log($"the coordinator ended the run: {ended.Task.Result}");
-                    // Leave gracefully, so the coordinator sees this member removed and may exit.
-                    await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-                    return;
-                }
-                o.Log("this node left the cluster (downed after losing the coordinator, or the coordinator restarted); rejoining as a new incarnation");
+                over = await IncarnationAsync(system, o, data, hello, incarnation, ct).ConfigureAwait(false);
             }
-            finally
+            catch
             {
-                await system.Terminate().ConfigureAwait(false);
+                await system.Terminate().WaitAsync(LeaveTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 system.Dispose();
+                throw;
             }
+            await StopAsync(system).ConfigureAwait(false);
+            if (over) return;
         }
+    }
+
+    /// <summary>One actor system's life in the cluster; true when the run is over, false to rejoin as a new incarnation.</summary>
+    private static async Task<bool> IncarnationAsync(ActorSystem system, WorkerNodeOptions o, DataPlaneClient data, HelloResponse hello, int incarnation, CancellationToken ct)
+    {
+        var ended = new TaskCompletionSource<EndRun>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(WorkerGateway.Props(o.Worker, data, ended, o.Log), "worker");
+        o.Log($"joining the cluster of run {hello.RunId} at {hello.ClusterAddress} as {Akka.Cluster.Cluster.Get(system).SelfAddress} (incarnation {incarnation})");
+        var first = await Task.WhenAny(ended.Task, system.WhenTerminated).WaitAsync(ct).ConfigureAwait(false);
+        if (first != ended.Task)
+        {
+            o.Log("this node left the cluster (downed after losing the coordinator, or the coordinator restarted); rejoining as a new incarnation");
+            return false;
+        }
+        var end = ended.Task.Result;
+        // Leave gracefully, so the coordinator sees this member removed (and, at the end, may exit).
+        await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(LeaveTimeout, ct).ConfigureAwait(false);
+        if (!end.Dismissed)
+        {
+            o.Log($"the coordinator ended the run: {end.Reason}");
+            return true;
+        }
+        // The run goes on without this worker's old self: a wedged or failing device gets a fresh start (the new
+        // incarnation opens its device again) and the coordinator takes it back as a new member.
+        o.Log($"the coordinator {end.Reason}; rejoining as a new incarnation with a fresh device");
+        return false;
+    }
+
+    /// <summary>
+    /// A device call that never returns holds its actor, and with it the actor system's termination: bounded, so the
+    /// process says so (and a service manager restarts it) instead of hanging with it.
+    /// </summary>
+    private static async Task StopAsync(ActorSystem system)
+    {
+        try
+        {
+            await system.Terminate().WaitAsync(LeaveTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"this worker's actor system did not stop within {LeaveTimeout.TotalSeconds:0} s: a device call is not returning " +
+                "(a hung ANE evaluation?); exiting so that a service manager can restart the process", e);
+        }
+        system.Dispose();
     }
 
     /// <summary>
