@@ -35,23 +35,7 @@ public sealed class CoordinatorProbeTests : Akka.TestKit.Xunit2.TestKit
 
     private static readonly Config ProbeConfig = ConfigurationFactory.ParseString("""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-        }
-        """).WithFallback(OrionAkka.Base);
+        """).WithFallback(TestJournals.Config);
 
     private readonly TempFolder _temp = new();
     private int _syncs;

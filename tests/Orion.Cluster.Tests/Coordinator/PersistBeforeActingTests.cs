@@ -22,24 +22,7 @@ public sealed class PersistBeforeActingTests : Akka.TestKit.Xunit2.TestKit
 {
     private const string RunId = "persist-test";
 
-    private static readonly Config TestJournalConfig = ConfigurationFactory.ParseString("""
-        akka.persistence {
-          journal {
-            plugin = "akka.persistence.journal.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-          snapshot-store {
-            plugin = "akka.persistence.snapshot-store.test"
-            test {
-              class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
-              plugin-dispatcher = "akka.actor.default-dispatcher"
-            }
-          }
-        }
-        """).WithFallback(OrionAkka.Base);
+    private static readonly Config TestJournalConfig = TestJournals.Config;
 
     private readonly TempFolder _temp = new();
 
