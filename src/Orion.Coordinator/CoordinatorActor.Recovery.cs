@@ -70,7 +70,7 @@ public sealed partial class CoordinatorActor
             var config = ModelConfig.Preset(request.Model ?? TrainingRequest.DefaultModel);
             _options = request.ApplyTo(new TrainingOptions()).Validate();
             _state = TrainingState.Fresh(config, _options);
-            (_dataSpec, _tokenizer, _shards) = (request.Data ?? DataSource.Builtin, request.Tokenizer ?? "byte", settings.Shards);
+            (_dataSpec, _tokenizer, _shards) = (request.Data ?? DataSource.Builtin, request.Tokenizer ?? TrainingRequest.DefaultTokenizer, settings.Shards);
             LoadData(null);
             CheckPrograms();
             Open();

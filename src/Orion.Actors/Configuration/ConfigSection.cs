@@ -13,22 +13,25 @@ public sealed class ConfigSection
 {
     private readonly Config _config;
     private readonly HoconFile? _source;
+    private readonly Action<string>? _read;
 
     /// <param name="config">The configuration to read (usually the user's files over the reference).</param>
     /// <param name="path">The object this reads, e.g. "orion.training".</param>
     /// <param name="source">Where the values came from, so errors can name file and line.</param>
-    public ConfigSection(Config config, string path, HoconFile? source = null)
+    /// <param name="read">Told the full path of every key read (so a test can check each is documented).</param>
+    public ConfigSection(Config config, string path, HoconFile? source = null, Action<string>? read = null)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
         Path = path ?? throw new ArgumentNullException(nameof(path));
         _source = source;
+        _read = read;
         if (Value(path) is { } v && !v.IsObject() && v.GetString() is not null)
             throw Bad(path, v, "an object (a section of settings, e.g. " + path[(path.LastIndexOf('.') + 1)..] + " { ... })");
     }
 
     public string Path { get; }
 
-    public ConfigSection Section(string key) => new(_config, Full(key), _source);
+    public ConfigSection Section(string key) => new(_config, Full(key), _source, _read);
 
     public bool Has(string key) => Text(key) is not null || Value(Full(key)) is { } v && (v.IsObject() || IsList(v));
 
@@ -98,6 +101,7 @@ public sealed class ConfigSection
     public IReadOnlyList<string>? GetStringListOrNull(string key)
     {
         var full = Full(key);
+        _read?.Invoke(full);
         if (Value(full) is not { } value || (!IsList(value) && value.GetString() is null)) return null;
         if (!IsList(value)) throw Bad(full, value, "a list of strings, e.g. [\"a\", \"b\"]");
         var items = new List<string>();
@@ -143,6 +147,7 @@ public sealed class ConfigSection
     private string? Text(string key)
     {
         var full = Full(key);
+        _read?.Invoke(full);
         if (Value(full) is not { } value) return null;
         if (value.IsObject()) throw Bad(full, value, "a single value, not an object");
         if (IsList(value)) throw Bad(full, value, "a single value, not a list");

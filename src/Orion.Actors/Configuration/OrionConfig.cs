@@ -47,7 +47,15 @@ public sealed class OrionConfig
     }
 
     /// <summary>The typed view of one object, e.g. Section("orion.training").</summary>
-    public ConfigSection Section(string path) => new(Merged, path, File);
+    public ConfigSection Section(string path) => new(Merged, path, File, key => { lock (_read) _read.Add(key); });
+
+    /// <summary>Every key read through <see cref="Section"/> so far: each must be one reference.conf documents.</summary>
+    public IReadOnlyCollection<string> KeysRead
+    {
+        get { lock (_read) return [.. _read]; }
+    }
+
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Every `orion` key must be one reference.conf documents: a misspelt key would otherwise be a setting silently

@@ -42,6 +42,9 @@ internal sealed record ClusterConfig
     public string? Ca { get; init; }
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
+    /// <summary>The keys the binding read (tests check that reference.conf documents each).</summary>
+    internal IReadOnlyCollection<string> KeysRead { get; init; } = [];
+
     /// <summary>The whole configuration (the file over reference.conf); its akka section tunes the actor systems.</summary>
     public Config Akka { get; init; } = OrionConfig.Reference;
 
@@ -61,7 +64,7 @@ internal sealed record ClusterConfig
         var worker = loaded.Section("orion.worker");
         var tls = cluster.Section("tls");
         string? Relative(string? file) => file is null ? null : Path.GetFullPath(file, Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string? Set(ConfigSection s, string key) => loaded.File!.Config.HasPath($"{s.Path}.{key}") ? s.GetStringOrNull(key) : null;
+        string? Set(ConfigSection s, string key) => s.GetStringOrNull(key) is { } v && loaded.File!.Config.HasPath($"{s.Path}.{key}") ? v : null;
         foreach (var fixedKey in new[] { "ane-compile-budget", "delta-patch", "inline-constant-limit", "multi-blob-file", "min-surface-bytes" })
             if (loaded.File!.Config.HasPath("orion.engine." + fixedKey))
                 throw engine.Invalid(fixedKey, "documented in reference.conf but not settable from a file (the chip profile or the device decides it; see docs/design.md)");
@@ -104,7 +107,7 @@ internal sealed record ClusterConfig
         // Read once so that a wrong value in the file stops the command now, not when a node starts.
         _ = loaded.Section("akka.cluster.failure-detector").GetDurationOrNull("acceptable-heartbeat-pause");
         _ = loaded.Section("akka.cluster.failure-detector").GetDurationOrNull("heartbeat-interval");
-        return WithEnvironment(config, environment);
+        return WithEnvironment(config with { KeysRead = loaded.KeysRead }, environment);
 
         int? IntIfSet(ConfigSection s, string key) => Set(s, key) is null ? null : s.GetIntOrNull(key);
         float? FloatIfSet(ConfigSection s, string key) => Set(s, key) is null ? null : s.GetFloatOrNull(key);

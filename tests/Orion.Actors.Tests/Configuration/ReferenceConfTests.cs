@@ -85,6 +85,7 @@ public sealed class ReferenceConfTests
         {
             ["model"] = TrainingRequest.DefaultModel,
             ["data"] = Orion.Engine.Data.DataSource.Builtin,
+            ["tokenizer"] = TrainingRequest.DefaultTokenizer,
             ["steps"] = o.Steps.ToString(CultureInfo.InvariantCulture),
             ["batch"] = o.Batch.ToString(CultureInfo.InvariantCulture),
             ["seq"] = o.Seq.ToString(CultureInfo.InvariantCulture),

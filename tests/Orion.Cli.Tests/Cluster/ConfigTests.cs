@@ -78,6 +78,17 @@ public sealed class ConfigTests
     }
 
     [Fact]
+    public void Binding_ReadsOnlyKeysReferenceConfDocuments()
+    {
+        // A key read here but missing from reference.conf would be refused as unknown whenever a user sets it.
+        var c = ClusterConfig.Load(Path.Combine(RepoRoot, "hocon", "coordinator.conf"));
+        var reference = Orion.Actors.Configuration.OrionConfig.Reference;
+        Assert.Contains("orion.training.tokenizer", c.KeysRead);
+        Assert.True(c.KeysRead.Count > 30, $"only {c.KeysRead.Count} keys read");
+        Assert.All(c.KeysRead, key => Assert.True(reference.HasPath(key), $"{key} is read but reference.conf does not document it"));
+    }
+
+    [Fact]
     public void Environment_FillsOnlyWhatTheFileLeavesUnset()
     {
         using var dir = new TempDir();

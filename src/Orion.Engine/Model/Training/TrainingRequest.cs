@@ -6,6 +6,8 @@ namespace Orion.Engine.Model.Training;
 public sealed record TrainingRequest
 {
     public const string DefaultModel = "gpt2-tiny";
+    /// <summary>How text data becomes tokens when no tokenizer is named (the built-in corpus is bytes).</summary>
+    public const string DefaultTokenizer = "byte";
 
     public string? Model { get; init; }
     public string? Data { get; init; }
