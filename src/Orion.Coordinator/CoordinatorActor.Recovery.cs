@@ -74,7 +74,8 @@ public sealed partial class CoordinatorActor
             LoadData(null);
             CheckPrograms();
             Open();
-            var started = new RunStarted(settings.RunId, config.Name, config.ToJsonElement(), _options, _dataSpec, _dataTokens, _tokenizer, _shards);
+            _bf16 = settings.Bf16Gradients ?? false;
+            var started = new RunStarted(settings.RunId, config.Name, config.ToJsonElement(), _options, _dataSpec, _dataTokens, _tokenizer, _shards, _bf16);
             PersistThen(started, () =>
             {
                 _run = started;
@@ -82,11 +83,13 @@ public sealed partial class CoordinatorActor
             });
             return;
         }
-        var conflicts = request.Conflicts(_run.Options, _run.Model, _run.Data, _run.Tokenizer);
+        var conflicts = request.Conflicts(_run.Options, _run.Model, _run.Data, _run.Tokenizer).ToList();
+        if (settings.Bf16Gradients is { } bf16 && bf16 != _run.Bf16Gradients)
+            conflicts.Add($"--gradients {(bf16 ? "bf16" : "fp32")} (the run has {(_run.Bf16Gradients ? "bf16" : "fp32")})");
         if (conflicts.Count > 0)
             throw new ArgumentException($"{settings.RunDir} holds run {settings.RunId}; resuming it with {string.Join(", ", conflicts)} would not continue that run. Drop those flags to resume, or pick a new --run-dir");
         _options = request.ApplyTo(_run.Options).Validate();
-        (_dataSpec, _tokenizer, _shards) = (_run.Data, _run.Tokenizer, _run.Shards);
+        (_dataSpec, _tokenizer, _shards, _bf16) = (_run.Data, _run.Tokenizer, _run.Shards, _run.Bf16Gradients);
         long lastCommitted = _recovered.Count > 0 ? _recovered[^1].Step : _snapshot?.Checkpoint.Step ?? 0;
         if (_options.Steps < lastCommitted)
             throw new ArgumentException($"{settings.RunDir} holds run {settings.RunId} with {lastCommitted} steps committed; --steps {_options.Steps} would undo some of them. Give --steps {lastCommitted} or more, or pick a new --run-dir");

@@ -43,7 +43,7 @@ public sealed partial class CoordinatorActor
             throw new RunFailedException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
         long id = f.RequestIds[k] = ++_nextRequest;
         var s = f.Shards[k];
-        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight, _weightsStep), Self);
+        worker.Ref.Tell(new ComputeShard(settings.RunId, f.Step, id, k, s.Batch.BatchSize, s.Batch.Seq, s.Batch.Inputs, s.Batch.Targets, f.LossScale * s.Weight, _weightsStep, _bf16), Self);
         f.Deadlines[k] = Context.System.Scheduler.ScheduleTellOnceCancelable(settings.ShardTimeout, Self, new ShardDeadline(f.Step, id, k), Self);
     }
 
@@ -63,6 +63,9 @@ public sealed partial class CoordinatorActor
         if (c.Gradients.Length != _grads.Data.Length)
             throw new InvalidDataException($"worker {c.Worker} sent {c.Gradients.Length:N0} gradient values for step {c.Step}, expected {_grads.Data.Length:N0}");
         f.Deadlines[c.Shard]?.Cancel();
+        // In a bf16 run every gradient is summed as bf16, whichever way it came: a fleet's are bf16 already (rounding
+        // again changes nothing), an in-process worker's are rounded here, so both modes sum the same values.
+        if (_bf16) Engine.Kernels.Bf16.RoundInPlace(c.Gradients);
         f.Gradients[c.Shard] = c.Gradients;
         f.Losses[c.Shard] = c.Loss;
         f.ComputedBy[c.Shard] = c.Worker;

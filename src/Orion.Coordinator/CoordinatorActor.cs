@@ -32,7 +32,7 @@ public sealed partial class CoordinatorActor : UntypedPersistentActor
     private long _nextRequest, _degraded;
     /// <summary>The step whose weights the workers hold: the last broadcast (a skipped step changes no weight), or the start.</summary>
     private long _weightsStep;
-    private bool _started, _finished;
+    private bool _started, _finished, _bf16;
     private StepInFlight? _inFlight;
 
     public CoordinatorActor(CoordinatorSettings settings, TaskCompletionSource<TrainingState> completion)

@@ -14,6 +14,11 @@ public sealed record CoordinatorSettings
     /// <summary>Where the run's events and snapshots go (Akka.Persistence.Sql on SQLite or PostgreSQL).</summary>
     public required JournalSpec Journal { get; init; }
     public string JournalDescription => Journal.Description;
+    /// <summary>
+    /// Round every shard's gradient to bf16 before summing (and send it as bf16 on a fleet's data plane, half the
+    /// bytes). Fixed when the run starts, like the shard count: null takes the run's own (fp32 for a new run).
+    /// </summary>
+    public bool? Bf16Gradients { get; init; }
     /// <summary>Shards per global batch for a new run (the worker count asked for); a resumed run keeps its own.</summary>
     public required int Shards { get; init; }
     /// <summary>Workers that must be ready before the first step this process announces.</summary>

@@ -13,7 +13,9 @@ public abstract record RunEvent
 }
 
 /// <summary>The first event of a run: everything that fixes its arithmetic.</summary>
-public sealed record RunStarted(string RunId, string Model, JsonElement Config, TrainingOptions Options, string Data, long DataTokens, string Tokenizer, int Shards) : RunEvent;
+/// <param name="Bf16Gradients">Every shard's gradient is rounded to bf16 before the sum (and travels as bf16 in a fleet).
+/// Absent in journals written before the option: fp32.</param>
+public sealed record RunStarted(string RunId, string Model, JsonElement Config, TrainingOptions Options, string Data, long DataTokens, string Tokenizer, int Shards, bool Bf16Gradients = false) : RunEvent;
 
 /// <summary>Step <paramref name="Step"/> is final: its loss (as float32 bits), learning rate and who computed it.</summary>
 public sealed record StepCommitted(long Step, int LossBits, float LearningRate, bool Skipped, float LossScale, long Tokens, string[] Workers) : RunEvent;

@@ -14,7 +14,8 @@ public sealed record PrepareRun(string RunId, ModelConfig Config, int Seq, long 
 /// the weights after step <paramref name="WeightsStep"/>. A worker holding other weights (an update lost on the way)
 /// refuses the shard instead of computing a gradient that would silently change the run.
 /// </summary>
-public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale, long WeightsStep) : WorkerCommand(RunId), IRemoteMessage;
+/// <param name="Bf16Gradients">The run sums bf16 gradients: a remote worker sends this shard's as bf16 (half the bytes).</param>
+public sealed record ComputeShard(string RunId, long Step, long RequestId, int Shard, int BatchSize, int Seq, int[] Inputs, int[] Targets, float GradScale, long WeightsStep, bool Bf16Gradients = false) : WorkerCommand(RunId), IRemoteMessage;
 
 /// <summary>The weights after step <paramref name="Step"/> was committed: delta-patch them into the programs.</summary>
 /// <param name="Owned">The array belongs to this message alone (it came off a link) and goes back to the TensorPool once

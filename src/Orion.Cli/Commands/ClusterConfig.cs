@@ -25,6 +25,7 @@ internal sealed record ClusterConfig
     public string? Journal { get; init; }
     public int? KeepCheckpoints { get; init; }
     public int? Workers { get; init; }
+    public string? Gradients { get; init; }
     public int? MinWorkers { get; init; }
     public TimeSpan? ShardTimeout { get; init; }
     public string? Listen { get; init; }
@@ -89,6 +90,7 @@ internal sealed record ClusterConfig
             Journal = run.GetStringOrNull("journal"),
             KeepCheckpoints = IntIfSet(run, "keep-checkpoints") is { } keep ? (keep >= 0 ? keep : throw run.Invalid("keep-checkpoints", $"{keep}; expected 0 (keep all) or more")) : null,
             Workers = IntIfSet(cluster, "workers"),
+            Gradients = Set(cluster, "gradients") is { } g ? (g is "fp32" or "bf16" ? g : throw cluster.Invalid("gradients", $"'{g}'; expected fp32 or bf16")) : null,
             MinWorkers = cluster.GetIntOrNull("min-workers") is { } m and > 0 ? m : null,
             ShardTimeout = Set(cluster, "shard-timeout") is null ? null : cluster.GetDurationOrNull("shard-timeout"),
             Listen = coordinator.GetStringOrNull("listen"),

@@ -13,6 +13,7 @@ namespace Orion.Cli.Commands;
 internal sealed record BoundRun(string RunDir, string RunId, TrainingRequest Request, string Journal, int Workers, int MinWorkers, TimeSpan ShardTimeout, ClusterConfig Config)
 {
     public int KeepCheckpoints { get; init; }
+    public bool? Bf16Gradients { get; init; }
 }
 
 internal static class ClusterOptions
@@ -38,7 +39,7 @@ internal static class ClusterOptions
         var runId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
         int keep = r.GetValue(f.KeepCheckpoints) ?? config.KeepCheckpoints ?? 0;
         if (keep < 0) throw new CliUsageException($"--keep-checkpoints {keep}: expected 0 (keep all) or more");
-        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? CoordinatorSettings.DefaultShardTimeout, config) { KeepCheckpoints = keep };
+        return new BoundRun(runDir, runId, request, journal, workers, config.MinWorkers ?? workers, config.ShardTimeout ?? CoordinatorSettings.DefaultShardTimeout, config) { KeepCheckpoints = keep, Bf16Gradients = (r.GetValue(f.Gradients) ?? config.Gradients) is { } g ? g == "bf16" : null };
     }
 
     public static DeviceChoice Device(string? flag, ClusterConfig config) => DeviceSelection.Parse(flag ?? config.Device ?? "auto");
@@ -85,6 +86,7 @@ internal static class ClusterOptions
             MinWorkers = run.MinWorkers,
             ShardTimeout = run.ShardTimeout,
             KeepCheckpoints = run.KeepCheckpoints,
+            Bf16Gradients = run.Bf16Gradients,
             Encoder = spec => Tokenizers.Open(spec).Encode,
             Profile = run.Config.Chip is { } chip ? Engine.Restrictions.ChipProfile.Parse(chip) : Engine.Restrictions.ChipProfile.Default,
             Note = s => { lock (stdout) stdout.WriteLine(s); },

@@ -20,12 +20,13 @@ internal sealed class TrainingFlags
     public Option<string> RunDir { get; } = new("--run-dir") { Description = "run directory (default runs/<run-id>); re-running with the same one resumes" };
     public Option<ulong?> Seed { get; } = new("--seed") { Description = "seed of weights and batches (default 1337)" };
     public Option<int?> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "checkpoint every K steps (default 250; 0 = only at the end)" };
+    public Option<string> Gradients { get; } = new Option<string>("--gradients") { Description = "precision of each shard's gradient in the sum: fp32 (default) or bf16 (half the bytes on a fleet's data plane); fixed for the run" }.AcceptOnlyFromAmong("fp32", "bf16");
     public Option<int?> KeepCheckpoints { get; } = new("--keep-checkpoints") { Description = "keep the newest N checkpoints, deleting older ones and the journal history only they need (default 0: keep all)" };
     public Option<float?> LearningRate { get; } = new("--lr") { Description = "peak learning rate (default 0.003), warmup then cosine decay" };
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Config, Model, Data, Tokenizer, Steps, Batch, Seq, Workers, Journal, RunDir, Seed, CheckpointEvery, KeepCheckpoints, LearningRate })
+        foreach (Option o in new Option[] { Config, Model, Data, Tokenizer, Steps, Batch, Seq, Workers, Journal, RunDir, Seed, CheckpointEvery, KeepCheckpoints, Gradients, LearningRate })
             command.Options.Add(o);
     }
 

@@ -114,6 +114,7 @@ public sealed class ReferenceConfTests
         AssertSection("orion.cluster", new()
         {
             ["workers"] = "1",
+            ["gradients"] = "fp32",
             ["min-workers"] = "0",
             ["shard-timeout"] = "10m",
             ["port"] = new ClusterNodeOptions { Role = "worker", Host = "127.0.0.1", Seeds = [] }.Port.ToString(CultureInfo.InvariantCulture),

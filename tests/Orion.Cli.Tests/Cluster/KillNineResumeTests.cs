@@ -82,6 +82,24 @@ public sealed class KillNineResumeTests
     }
 
     [Fact]
+    public void Train_Bf16Gradients_KilledMidRun_RerunFinishesBitIdenticalAndKeepsItsFormat()
+    {
+        using var once = new TempDir();
+        using var killed = new TempDir();
+        string[] Args(TempDir d) => ["train", .. ClusterRuns.Training, "--gradients", "bf16", "--run-dir", d.At("run"), "--cache-dir", d.At("cache")];
+        Cli.Ok(Args(once));
+        using (var crashed = new OrionProcess(new Dictionary<string, string> { [Engine.Diagnostics.CrashPoints.Variable] = "journal-persisted:8" }, Args(killed)))
+            Assert.True(crashed.WaitForExit() != 0, crashed.Output);
+        // The format is the run's: asking for another on resume is refused, giving none keeps bf16.
+        Cli.AssertUserError(Cli.Run(["train", .. ClusterRuns.Training, "--gradients", "fp32", "--run-dir", killed.At("run"), "--cache-dir", killed.At("cache")]),
+            "--gradients fp32 (the run has bf16)");
+        Cli.Ok(["train", .. ClusterRuns.Training, "--run-dir", killed.At("run"), "--cache-dir", killed.At("cache")]);
+        var bf16 = ClusterRuns.Hash(once.At("run"));
+        Assert.Equal(bf16, ClusterRuns.Hash(killed.At("run")));
+        Assert.NotEqual(ClusterRuns.ReferenceHash, bf16); // rounding the gradients did change the arithmetic
+    }
+
+    [Fact]
     public void Train_KilledFromOutsideAfterAStep_RerunFinishesBitIdentical()
     {
         using var dir = new TempDir();
