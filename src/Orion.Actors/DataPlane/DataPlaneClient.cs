@@ -70,9 +70,8 @@ public sealed class DataPlaneClient : IDisposable
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            int read = await body.ReadAtLeastAsync(new FloatBytes(values).Memory, (int)expected, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            var (read, digest) = await TensorDigest.ReadAndHashAsync(body, new FloatBytes(values).Memory, ct).ConfigureAwait(false);
             if (read != expected) throw new InvalidDataException($"GET {reference.Path}: the body ended after {read:N0} of {expected:N0} bytes");
-            var digest = TensorDigest.Of(values);
             if (!string.Equals(digest, reference.Digest, StringComparison.Ordinal))
                 throw new InvalidDataException($"GET {reference.Path}: the tensor's digest is {digest[..12]}..., not {reference.Digest[..Math.Min(12, reference.Digest.Length)]}... as referenced");
             return values;

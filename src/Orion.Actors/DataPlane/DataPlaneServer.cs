@@ -269,14 +269,12 @@ public sealed class DataPlaneServer : IAsyncDisposable
         bool kept = false;
         try
         {
-            var body = http.Request.Body;
-            int read = await body.ReadAtLeastAsync(new FloatBytes(values).Memory, (int)expectedBytes, throwOnEndOfStream: false, http.RequestAborted).ConfigureAwait(false);
+            var (read, digest) = await TensorDigest.ReadAndHashAsync(http.Request.Body, new FloatBytes(values).Memory, http.RequestAborted).ConfigureAwait(false);
             if (read != expectedBytes)
             {
                 await Refuse(StatusCodes.Status400BadRequest, $"the body has {read:N0} bytes; {expectedBytes:N0} were expected (truncated)").ConfigureAwait(false);
                 return;
             }
-            string digest = TensorDigest.Of(values);
             if (!string.Equals(claimed, digest, StringComparison.Ordinal))
             {
                 await Refuse(StatusCodes.Status400BadRequest, $"the body's digest is {digest[..12]}..., not the {claimed} the worker declared").ConfigureAwait(false);

@@ -11,7 +11,53 @@ public static class TensorDigest
 {
     public static string Of(ReadOnlySpan<float> values)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the data plane's tensors are little-endian fp32");
+        CheckEndianness();
         return Convert.ToHexStringLower(XxHash128.Hash(MemoryMarshal.AsBytes(values)));
     }
+
+    private static void CheckEndianness()
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the data plane's tensors are little-endian fp32");
+    }
+
+    /// <summary>
+    /// The same digest, over bytes given as they arrive. A receiver hashes each piece right after the socket wrote it,
+    /// while it is still in the CPU's cache, instead of reading the whole tensor (hundreds of MB) back from memory once
+    /// it is complete: one pass over DRAM less per tensor received.
+    /// </summary>
+    public sealed class Incremental
+    {
+        private readonly XxHash128 _hash = new();
+
+        public Incremental() => CheckEndianness();
+
+        public void Append(ReadOnlySpan<byte> bytes) => _hash.Append(bytes);
+
+        /// <summary>The digest of everything appended, in the form <see cref="Of"/> gives.</summary>
+        public string Digest() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> from <paramref name="source"/> (fewer bytes only if the stream ends) and
+    /// returns how many bytes arrived and their digest, hashing each read's bytes as soon as they land. Reads are at
+    /// most <see cref="HashedReadBytes"/>, so what is hashed has not left the cache yet.
+    /// </summary>
+    public static async Task<(int Read, string Digest)> ReadAndHashAsync(Stream source, Memory<byte> destination, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var digest = new Incremental();
+        int read = 0;
+        while (read < destination.Length)
+        {
+            var slice = destination.Slice(read, Math.Min(HashedReadBytes, destination.Length - read));
+            int n = await source.ReadAsync(slice, ct).ConfigureAwait(false);
+            if (n == 0) break;
+            digest.Append(slice.Span[..n]);
+            read += n;
+        }
+        return (read, digest.Digest());
+    }
+
+    /// <summary>At most this much is read, then hashed, at a time: well inside a core's L2 cache.</summary>
+    public const int HashedReadBytes = 256 * 1024;
 }

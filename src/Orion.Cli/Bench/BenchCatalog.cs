@@ -23,6 +23,8 @@ public sealed partial class BenchCatalog
         .Register("train-gpt2-small", ModelBenches.TrainGpt2Small)
         .Register("exchange-n2", ClusterBenches.ExchangeN2)
         .Register("exchange-n4", ClusterBenches.ExchangeN4)
+        .Register("exchange-n2-tls", DataPlaneExchangeBenches.ExchangeN2Tls)
+        .Register("exchange-n4-tls", DataPlaneExchangeBenches.ExchangeN4Tls)
         .Register("step-overhead", ClusterBenches.StepOverhead)
         .Register("step-overhead-journal", ClusterBenches.StepOverheadJournal);
 

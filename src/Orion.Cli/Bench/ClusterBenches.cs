@@ -1,6 +1,7 @@
 // The cluster issue's benchmarks (cli-contract.md, `orion bench`): `exchange-n2` / `exchange-n4` (one coordinator round
-// of 100 MB tensors over the data plane on loopback, MB/s next to raw loopback TCP in the same run) and `step-overhead` (+ its
-// `-journal` share): per-step orchestration time of the real coordinator with 4 zero-cost workers on a tiny model.
+// of 100 MB tensors over the data plane on loopback, MB/s next to raw loopback TCP in the same run; the `-tls` pair
+// is in DataPlaneExchangeBenches) and `step-overhead` (+ its `-journal` share): per-step orchestration time of the
+// real coordinator with 4 zero-cost workers on a tiny model.
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
@@ -17,33 +18,10 @@ public static class ClusterBenches
     public static BenchResult ExchangeN4(BenchContext ctx) => Exchange(ctx, new ExchangeSize(4, ExchangeSize.DefaultMessageBytes), "exchange-n4");
 
     /// <summary>
-    /// Median/min of one round (every worker GETs the weights and POSTs a gradient over the data plane, without TLS);
-    /// rate = tensor MB (10^6 bytes, both directions) per second; ratio = that rate over raw loopback TCP moving the
-    /// same bytes on as many connections, measured just before (target: at least 0.8). Each side checks a round's
-    /// bytes before timing. Received tensors come from the TensorPool, as in a run.
+    /// One round over the data plane without TLS next to raw loopback TCP moving the same bytes, in rounds taken in
+    /// turn (<see cref="DataPlaneExchangeBenches.Exchange"/>; target: ratio at least 0.8).
     /// </summary>
-    public static BenchResult Exchange(BenchContext ctx, ExchangeSize size, string name)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ArgumentNullException.ThrowIfNull(size);
-        size.Validate();
-        BenchResult raw;
-        using (var tcp = LoopbackTcp.Connect(size.Workers, size.MessageBytes))
-            raw = ctx.Runner.Run(name + "-raw-tcp", check: tcp.CheckRound, measured: tcp.Round);
-        if (raw.Failed) return BenchResult.Failure(name, $"the raw loopback TCP reference failed, so there is no ratio: {raw.Error}");
-
-        var plane = DataPlaneExchange.StartAsync(size.Workers, size.Floats).GetAwaiter().GetResult();
-        BenchResult ours;
-        try
-        {
-            ours = ctx.Runner.Run(name, check: plane.CheckRound, measured: plane.Round);
-        }
-        finally
-        {
-            plane.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-        return ours.WithRatePerRun(size.RoundBytes, 1e6, "MB/s").WithRatio(raw.MedianSeconds / ours.MedianSeconds);
-    }
+    public static BenchResult Exchange(BenchContext ctx, ExchangeSize size, string name) => DataPlaneExchangeBenches.Exchange(ctx, size, name, tls: false);
 
     public static BenchResult StepOverhead(BenchContext ctx) => StepOverhead(ctx, StepOverheadSize.Default, "step-overhead");
 

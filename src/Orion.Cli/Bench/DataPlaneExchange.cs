@@ -1,6 +1,7 @@
 // `exchange`'s measured side: one coordinator round over the real data plane on loopback — every worker GETs the
 // published weights and POSTs a gradient of the same size (Kestrel HTTP/1.1 and HttpClient, digests checked on both
-// sides), then the coordinator takes each gradient by its reference, as RemoteWorkerProxy does.
+// sides), then the coordinator takes each gradient by its reference, as RemoteWorkerProxy does. Plain HTTP, or with
+// identities mutual TLS, as a fleet runs it.
 using System.Net;
 using Orion.Actors.DataPlane;
 using Orion.Actors.Protocol;
@@ -26,11 +27,12 @@ internal sealed class DataPlaneExchange : IAsyncDisposable
         _published = server.Store.PublishWeights(Step, weights);
     }
 
-    public static async Task<DataPlaneExchange> StartAsync(int workers, int floats)
+    /// <param name="identities">Null for plain HTTP; otherwise the server's and the workers' certificates (HTTPS).</param>
+    public static async Task<DataPlaneExchange> StartAsync(int workers, int floats, DataPlaneExchangeIdentities? identities = null)
     {
-        var server = await DataPlaneServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), null, new TensorStore(),
+        var server = await DataPlaneServer.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), identities?.Server, new TensorStore(),
             () => new HelloResponse("bench", "akka.tcp://orion@127.0.0.1:1"), _ => { }).ConfigureAwait(false);
-        var clients = Enumerable.Range(0, workers).Select(_ => new DataPlaneClient(server.Address, null, TimeSpan.FromMinutes(5))).ToArray();
+        var clients = Enumerable.Range(0, workers).Select(_ => new DataPlaneClient(server.Address, identities?.Client, TimeSpan.FromMinutes(5))).ToArray();
         return new DataPlaneExchange(server, clients, Pattern(floats, 11));
     }
 
