@@ -138,7 +138,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         var next = await raw.ReadResponseAsync(Ct);
 
         Assert.Equal(400, next.Status);
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         await _log.WaitForAsync(l => l.Contains("bad request data", StringComparison.Ordinal)).WaitAsync(Timeout);
         Assert.Equal(_gradient, Take(server, new TensorRef(path, Floats, TensorDigest.Of(_gradient))));
         await AssertStillServesAsync(server, tls);
@@ -160,7 +160,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
 
         Assert.Equal(400, response.Status);
         Assert.Contains(otherDigest, response.Body, StringComparison.Ordinal);
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         AssertLogged(BadPath, "digest");
         await AssertStillServesAsync(server, tls);
     }
@@ -211,7 +211,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         // A chunked client ends its (empty) body, as a real one would: Kestrel otherwise waits up to its 5 s drain
         // timeout for the rest of a body it has no length for before it closes the connection.
         if (headers.Contains("chunked", StringComparison.Ordinal)) await raw.SendAsync("0\r\n\r\n"u8.ToArray());
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         AssertLogged(BadPath, reason);
         await AssertStillServesAsync(server, tls);
     }
@@ -269,7 +269,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         await raw.SendAsync(Head("GET", "/v1/hello", "Content-Length: 100000000"));
         await raw.SendAsync(new byte[4096]);
 
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         await _log.WaitForAsync(l => l.Contains("Request body too large", StringComparison.OrdinalIgnoreCase)).WaitAsync(Timeout);
         await AssertStillServesAsync(server, tls);
     }
@@ -313,7 +313,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
 
         Assert.Equal(404, response.Status);
         Assert.Contains("not a data-plane request", response.Body, StringComparison.Ordinal);
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         string path = target.Split('?')[0];
         await _log.WaitForAsync(l => l.Contains($"refused {method} {path} is not a data-plane request", StringComparison.Ordinal)).WaitAsync(Timeout);
         await AssertStillServesAsync(server, tls);
@@ -343,7 +343,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         await using var raw = await OpenAsync(server, tls);
         await raw.SendAsync(garbage);
 
-        Assert.True(await raw.ClosedByServerAsync(Ct));
+        await raw.ReadUntilClosedAsync(Ct);
         await _log.WaitForAsync(l => l.Contains("bad request data", StringComparison.OrdinalIgnoreCase)).WaitAsync(Timeout);
         await AssertStillServesAsync(server, tls);
     }
@@ -358,7 +358,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         await using (var raw = await RawConnection.OpenAsync(server.Address, tls: null, Ct))
         {
             await raw.SendAsync(Head("GET", "/v1/hello"));
-            Assert.True(await raw.ClosedByServerAsync(Ct));
+            await raw.ReadUntilClosedAsync(Ct);
         }
         // And what a worker started without --cert hears: the refusal that makes `orion worker` exit at once.
         var plainAddress = new UriBuilder(server.Address) { Scheme = Uri.UriSchemeHttp }.Uri;
@@ -381,7 +381,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         await using (var raw = await RawConnection.OpenAsync(server.Address, tls: null, Ct))
         {
             await raw.SendAsync(garbage);
-            Assert.True(await raw.ClosedByServerAsync(Ct));
+            await raw.ReadUntilClosedAsync(Ct);
         }
 
         await _log.WaitForAsync(l => kind == "binary"
@@ -433,7 +433,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         {
             raw = await RawConnection.OpenAsync(server.Address, options, Ct);
             await raw.SendAsync(Head("GET", "/v1/hello"));
-            Assert.True(await raw.ClosedByServerAsync(Ct));
+            await raw.ReadUntilClosedAsync(Ct);
             Assert.Equal(0, raw.BytesReceivedAtClose);
         }
         catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
@@ -563,7 +563,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
 
         private RawConnection(TcpClient tcp, Stream stream) => (_tcp, _stream) = (tcp, stream);
 
-        /// <summary>Bytes the server sent that no read consumed before it closed (see <see cref="ClosedByServerAsync"/>).</summary>
+        /// <summary>Bytes the server sent that no read consumed before it closed (see <see cref="ReadUntilClosedAsync"/>).</summary>
         public int BytesReceivedAtClose { get; private set; }
 
         public static async Task<RawConnection> OpenAsync(Uri address, SslClientAuthenticationOptions? tls, CancellationToken ct)
@@ -612,8 +612,11 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
             return new RawResponse(status, headers, Encoding.UTF8.GetString(body));
         }
 
-        /// <summary>Reads until the server closes (true), discarding what arrives; a reset counts as closed.</summary>
-        public async Task<bool> ClosedByServerAsync(CancellationToken ct)
+        /// <summary>
+        /// Returns once the server has closed the connection (a reset counts), discarding what arrives; a server
+        /// that keeps it open fails the test when <paramref name="ct"/> runs out.
+        /// </summary>
+        public async Task ReadUntilClosedAsync(CancellationToken ct)
         {
             int received = _pending.Count;
             _pending.Clear();
@@ -631,7 +634,6 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
             {
             }
             BytesReceivedAtClose = received;
-            return true;
         }
 
         private async Task<string> ReadHeadAsync(CancellationToken ct)
