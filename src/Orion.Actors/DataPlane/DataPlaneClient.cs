@@ -84,17 +84,40 @@ public sealed class DataPlaneClient : IDisposable
     }
 
     /// <summary>Posts <paramref name="values"/> to <paramref name="path"/>; returns the reference the coordinator checks.</summary>
-    public async Task<TensorRef> PostAsync(string path, float[] values, CancellationToken ct = default)
+    /// <param name="bf16">Send the values as bf16 (rounded to nearest even, two bytes each); the digest is then of
+    /// those bytes. The coordinator of a bf16 run sums exactly these values.</param>
+    public async Task<TensorRef> PostAsync(string path, float[] values, bool bf16 = false, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var reference = new TensorRef(path, values.Length, TensorDigest.Of(values));
-        using var content = new ReadOnlyMemoryContent(new FloatBytes(values).Memory);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
-        var uri = new Uri($"{path}?length={values.Length.ToString(CultureInfo.InvariantCulture)}&digest={reference.Digest}", UriKind.Relative);
-        using var response = await _http.PostAsync(uri, content, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
-        return reference;
+        byte[]? packed = null;
+        try
+        {
+            ReadOnlyMemory<byte> body;
+            string digest;
+            if (bf16)
+            {
+                packed = System.Buffers.ArrayPool<byte>.Shared.Rent(values.Length * sizeof(ushort));
+                var bytes = packed.AsMemory(0, values.Length * sizeof(ushort));
+                Engine.Kernels.Bf16.Pack(values, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes.Span));
+                (body, digest) = (bytes, TensorDigest.OfBytes(bytes.Span));
+            }
+            else
+            {
+                (body, digest) = (new FloatBytes(values).Memory, TensorDigest.Of(values));
+            }
+            var reference = new TensorRef(path, values.Length, digest);
+            using var content = new ReadOnlyMemoryContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            var uri = new Uri($"{path}?length={values.Length.ToString(CultureInfo.InvariantCulture)}&digest={reference.Digest}{(bf16 ? "&format=bf16" : "")}", UriKind.Relative);
+            using var response = await _http.PostAsync(uri, content, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
+            return reference;
+        }
+        finally
+        {
+            if (packed is not null) System.Buffers.ArrayPool<byte>.Shared.Return(packed);
+        }
     }
 
     private static bool IsTlsRefusal(Exception e)

@@ -221,7 +221,17 @@ public sealed class DataPlaneServer : IAsyncDisposable
             await Refuse(StatusCodes.Status400BadRequest, $"the 'digest' query parameter is missing or not {DigestChars} lower-case hex digits (XXH128 of the body)").ConfigureAwait(false);
             return;
         }
-        long expectedBytes = (long)length * sizeof(float);
+        // fp32 by default; a bf16 run's workers send two bytes a value (the digest is of those bytes).
+        bool bf16;
+        switch (query["format"] is { Count: > 0 } f ? f[0] : null)
+        {
+            case null or "fp32": bf16 = false; break;
+            case "bf16": bf16 = true; break;
+            default:
+                await Refuse(StatusCodes.Status400BadRequest, $"format '{Shorten(query["format"][0] ?? "")}' is not fp32 or bf16").ConfigureAwait(false);
+                return;
+        }
+        long expectedBytes = (long)length * (bf16 ? sizeof(ushort) : sizeof(float));
         // Content-Length is required (the worker always sends it): then Kestrel ends the body exactly there, so no
         // upload can be longer than the run's gradient, and bytes after it are a next request, parsed as such. A
         // chunked body could only be capped loosely: Kestrel counts chunk framing against MaxRequestBodySize.
@@ -233,7 +243,7 @@ public sealed class DataPlaneServer : IAsyncDisposable
         if (declared != expectedBytes)
         {
             await Refuse(declared > expectedBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                $"Content-Length {declared:N0}, but {length:N0} fp32 values are {expectedBytes:N0} bytes").ConfigureAwait(false);
+                $"Content-Length {declared:N0}, but {length:N0} {(bf16 ? "bf16" : "fp32")} values are {expectedBytes:N0} bytes").ConfigureAwait(false);
             return;
         }
         // The byte cap per request, raised from the server's 0 to exactly this gradient's size: it restates the
@@ -254,7 +264,7 @@ public sealed class DataPlaneServer : IAsyncDisposable
         }
         try
         {
-            await ReadGradientAsync(store, path, expectedBytes, claimed, http, log).ConfigureAwait(false);
+            await ReadGradientAsync(store, path, length, bf16, claimed, http, log).ConfigureAwait(false);
         }
         finally
         {
@@ -262,14 +272,16 @@ public sealed class DataPlaneServer : IAsyncDisposable
         }
     }
 
-    private static async Task ReadGradientAsync(TensorStore store, string path, long expectedBytes, string claimed, HttpContext http, Action<string> log)
+    private static async Task ReadGradientAsync(TensorStore store, string path, int length, bool bf16, string claimed, HttpContext http, Action<string> log)
     {
         Task Refuse(int status, string why) => RefuseAsync(http, status, log, $"POST {path}: {why}");
-        var values = TensorPool.Rent((int)(expectedBytes / sizeof(float)));
+        long expectedBytes = (long)length * (bf16 ? sizeof(ushort) : sizeof(float));
+        var values = TensorPool.Rent(length);
         bool kept = false;
         try
         {
-            var (read, digest) = await TensorDigest.ReadAndHashAsync(http.Request.Body, new FloatBytes(values).Memory, http.RequestAborted).ConfigureAwait(false);
+            // bf16 lands in the first half of the pooled array and is widened in place once whole and checked.
+            var (read, digest) = await TensorDigest.ReadAndHashAsync(http.Request.Body, new FloatBytes(values).Memory[..(int)expectedBytes], http.RequestAborted).ConfigureAwait(false);
             if (read != expectedBytes)
             {
                 await Refuse(StatusCodes.Status400BadRequest, $"the body has {read:N0} bytes; {expectedBytes:N0} were expected (truncated)").ConfigureAwait(false);
@@ -280,6 +292,7 @@ public sealed class DataPlaneServer : IAsyncDisposable
                 await Refuse(StatusCodes.Status400BadRequest, $"the body's digest is {digest[..12]}..., not the {claimed} the worker declared").ConfigureAwait(false);
                 return;
             }
+            if (bf16) Engine.Kernels.Bf16.UnpackInPlace(values, length);
             store.PutGradient(path, values, digest);
             kept = true;
             http.Response.StatusCode = StatusCodes.Status204NoContent;

@@ -15,6 +15,13 @@ public static class TensorDigest
         return Convert.ToHexStringLower(XxHash128.Hash(MemoryMarshal.AsBytes(values)));
     }
 
+    /// <summary>The digest of a tensor as it travels in another format (bf16 gradients): of its bytes on the wire.</summary>
+    public static string OfBytes(ReadOnlySpan<byte> bytes)
+    {
+        CheckEndianness();
+        return Convert.ToHexStringLower(XxHash128.Hash(bytes));
+    }
+
     private static void CheckEndianness()
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the data plane's tensors are little-endian fp32");

@@ -47,6 +47,23 @@ public static class Bf16
         for (int i = 0; i < values.Length; i++) bits[i] = FromSingle(values[i]);
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> bf16 values stored in <paramref name="buffer"/>'s first 2 x count bytes become
+    /// its first <paramref name="count"/> fp32 values, in place (a received tensor needs no second array). From the
+    /// end down: value i is written over bf16 entries 2i and 2i+1, which are consumed by then (or, for i = 0, read first).
+    /// </summary>
+    public static void UnpackInPlace(float[] buffer, int count)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, buffer.Length);
+        var bits = MemoryMarshal.Cast<float, ushort>(buffer.AsSpan());
+        for (int i = count - 1; i >= 0; i--)
+        {
+            float value = ToSingle(bits[i]);
+            buffer[i] = value;
+        }
+    }
+
     /// <summary>bf16 bits to fp32 values (exact).</summary>
     public static void Unpack(ReadOnlySpan<ushort> bits, Span<float> values)
     {

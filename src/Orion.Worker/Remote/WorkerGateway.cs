@@ -19,6 +19,9 @@ public sealed class WorkerGateway : ReceiveActor
     private IActorRef _worker = ActorRefs.Nobody;
     private IActorRef _coordinator = ActorRefs.Nobody;
 
+    /// <summary>Requests whose gradient goes back as bf16 (the run's choice, carried by each ComputeShard).</summary>
+    private readonly HashSet<long> _bf16Requests = [];
+
     public WorkerGateway(WorkerOptions options, DataPlaneClient data, TaskCompletionSource<EndRun> ended, Action<string> log)
     {
         _options = options;
@@ -31,6 +34,7 @@ public sealed class WorkerGateway : ReceiveActor
         Receive<ComputeShard>(c =>
         {
             _coordinator = Sender;
+            if (c.Bf16Gradients) _bf16Requests.Add(c.RequestId);
             _worker.Tell(c);
         });
         Receive<EndRun>(e =>
@@ -93,7 +97,8 @@ public sealed class WorkerGateway : ReceiveActor
     {
         try
         {
-            var reference = await _data.PostAsync(TensorStore.GradientPath(c.Step, c.Shard, c.RequestId), c.Gradients).ConfigureAwait(false);
+            bool bf16 = _bf16Requests.Remove(c.RequestId);
+            var reference = await _data.PostAsync(TensorStore.GradientPath(c.Step, c.Shard, c.RequestId), c.Gradients, bf16).ConfigureAwait(false);
             _coordinator.Tell(new ShardComputedRef(c.RunId, c.Worker, c.Step, c.RequestId, c.Shard, c.Loss, reference, c.Stats));
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)

@@ -245,7 +245,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         // "100 Continue" is sent when the handler starts reading: the first upload holds the only slot now.
         Assert.Equal(100, (await raw.ReadResponseAsync(Ct)).Status);
         using var client = Client(server, tls: true);
-        var secondPost = client.PostAsync(secondPath, second, Ct);
+        var secondPost = client.PostAsync(secondPath, second, ct: Ct);
         await _log.WaitForAsync(l => l.Contains($"POST {secondPath}", StringComparison.Ordinal) && l.Contains("waits", StringComparison.Ordinal)).WaitAsync(Timeout);
         Assert.False(secondPost.IsCompleted);
 
@@ -473,7 +473,7 @@ public sealed class DataPlaneHostileTrafficTests : IClassFixture<DataPlaneHostil
         var hello = await client.HelloAsync(Ct);
         Assert.Equal("hostile-traffic", hello.RunId);
         var good = Pattern(Floats, 11 + _goodShard);
-        var reference = await client.PostAsync(TensorStore.GradientPath(1, _goodShard++, 1), good, Ct);
+        var reference = await client.PostAsync(TensorStore.GradientPath(1, _goodShard++, 1), good, ct: Ct);
         Assert.Equal(good, Take(server, reference));
 
         Assert.Null(server.Store.TakeGradient(new TensorRef(BadPath, Floats, TensorDigest.Of(_gradient)), out var error));

@@ -35,10 +35,10 @@ public sealed class FleetTests(ITestOutputHelper output)
     /// <summary>A coordinator of the test run and workers w1 and w2 joining it, all with certificates of one CA.</summary>
     private sealed class TwoWorkerFleet : IDisposable
     {
-        public TwoWorkerFleet(TempDir dir)
+        public TwoWorkerFleet(TempDir dir, params string[] coordinatorFlags)
         {
             var pki = Pki(dir);
-            Coordinator = FleetTests.Coordinator(dir, pki);
+            Coordinator = FleetTests.Coordinator(dir, pki, null, coordinatorFlags);
             var endpoint = Endpoint(Coordinator);
             W1 = Worker(dir, pki, endpoint, "w1");
             W2 = Worker(dir, pki, endpoint, "w2");
@@ -66,6 +66,20 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.Contains("the run is over", fleet.W1.Output, StringComparison.Ordinal);
         Assert.Contains("akka.ssl.tcp://", fleet.Coordinator.Output, StringComparison.Ordinal);
         Assert.Equal(ClusterRuns.ReferenceHash, ClusterRuns.Hash(dir.At("run")));
+    }
+
+    [Fact]
+    public void Fleet_Bf16Gradients_SameHashAsSingleNodeBf16Train()
+    {
+        // Workers send bf16 (half the bytes); the coordinator of the single-node run rounds to the same values.
+        using var dir = new TempDir();
+        using var fleet = new TwoWorkerFleet(dir, "--gradients", "bf16");
+        foreach (var p in fleet.All) Assert.True(p.WaitForExit() == 0, OrionProcess.Describe(fleet.All));
+        using var single = new TempDir();
+        Cli.Ok(["train", .. ClusterRuns.Training, "--gradients", "bf16", "--run-dir", single.At("run"), "--cache-dir", single.At("cache")]);
+        var bf16 = ClusterRuns.Hash(single.At("run"));
+        Assert.NotEqual(ClusterRuns.ReferenceHash, bf16);
+        Assert.Equal(bf16, ClusterRuns.Hash(dir.At("run")));
     }
 
     [Fact]

@@ -39,4 +39,22 @@ public sealed class Bf16Tests
         Bf16.RoundInPlace(again); // rounding is idempotent: a value already bf16 is left alone
         Assert.Equal(values.Select(BitConverter.SingleToUInt32Bits), again.Select(BitConverter.SingleToUInt32Bits));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(1001)]
+    public void UnpackInPlace_BitsInTheFirstHalf_BecomeTheValues(int count)
+    {
+        var rng = new Random(count);
+        var values = Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 100 - 50)).ToArray();
+        var bits = new ushort[count];
+        Bf16.Pack(values, bits);
+        var buffer = new float[count];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(bits.AsSpan()).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan()));
+        Bf16.UnpackInPlace(buffer, count);
+        var expected = new float[count];
+        Bf16.Unpack(bits, expected);
+        Assert.Equal(expected, buffer);
+    }
 }
