@@ -38,7 +38,13 @@ public sealed partial class CoordinatorActor
         var worker = _workers.Where(w => w.State == WorkerState.Ready)
             .OrderBy(w => f.AssignedTo.Count(a => a == w.Name)).ThenBy(w => w.Rank).FirstOrDefault();
         f.AssignedTo[k] = worker?.Name;
-        if (worker is null) return; // waits for a worker to become ready (OnReady assigns what is pending)
+        if (worker is null)
+        {
+            // Waits for a worker to become ready (OnReady assigns what is pending). The shard's last request is void
+            // from now on: a late reply from the worker that had it (gone, dismissed) must not be counted.
+            f.RequestIds[k] = 0;
+            return;
+        }
         if (f.Attempts[k] >= settings.MaxShardAttempts) // failures and timeouts count; a reassignment after a worker left does not
             throw new RunFailedException($"step {f.Step}: shard {k} failed on {settings.MaxShardAttempts} attempts; stopping the run rather than retrying forever (see the workers' errors above)");
         long id = f.RequestIds[k] = ++_nextRequest;

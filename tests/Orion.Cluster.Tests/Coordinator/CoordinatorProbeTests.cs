@@ -163,6 +163,29 @@ public sealed class CoordinatorProbeTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void ShardComputed_FromTheOnlyWorkerAfterItLeft_IgnoredUntilANewWorkerComputesIt()
+    {
+        // No worker is ready to take the departed worker's shard: its request must still stop being valid.
+        var run = Start("late-alone", shards: 1, workers: 1, batch: 2);
+        var (only, old) = Announced(run).Single();
+        run.Coordinator.Tell(new WorkerLeft(run.Names[only], "link lost", run.Workers[only].Ref));
+        Reply(run, only, old, Garbage);
+        Sync(run);
+        AssertNotCommitted(run, 0, "the departed worker's reply was counted");
+
+        var newcomer = CreateTestProbe();
+        run.Coordinator.Tell(new WorkerJoined("newcomer", newcomer.Ref, "probe"));
+        var prepare = newcomer.ExpectMsg<PrepareRun>(Wait);
+        run.Coordinator.Tell(new WorkerReady(run.RunId, "newcomer", prepare.Step, WorkerStats.None), newcomer.Ref);
+        var again = newcomer.ExpectMsg<ComputeShard>(Wait);
+        Assert.Equal((1L, 0), (again.Step, again.Shard));
+        Assert.NotEqual(old.RequestId, again.RequestId);
+        run.Coordinator.Tell(new ShardComputed(run.RunId, "newcomer", again.Step, again.RequestId, again.Shard, LossOf(1, 0),
+            GradientOf(run.Gradient, 1, 0, run.Parameters), WorkerStats.None), newcomer.Ref);
+        AssertBitEqual(run.ExpectedWeights(1), newcomer.ExpectMsg<UpdateWeights>(Wait).Weights, "weights after step 1");
+    }
+
+    [Fact]
     public void ShardComputed_AfterItsShardTimedOut_IgnoredShardRecomputedElsewhere()
     {
         var run = Start("late-timeout", shards: 2, workers: 2, batch: 4);
