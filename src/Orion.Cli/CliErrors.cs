@@ -18,7 +18,7 @@ internal static class CliErrors
         or InvalidDataException or UnauthorizedAccessException or IOException
         or Orion.Actors.Configuration.ConfigException or Orion.Actors.Journal.JournalException
         or Orion.Actors.DataPlane.DataPlaneRefusedException or System.Net.Sockets.SocketException or Orion.Coordinator.RunFailedException
-        or Orion.Actors.Security.SecurityConfigException
+        or Orion.Actors.Security.SecurityConfigException or Orion.Engine.Diagnostics.EnvironmentSettingException
         || (e is ArgumentException && e is not ArgumentNullException);
 
     public static string Describe(Exception e) => e switch
@@ -27,6 +27,7 @@ internal static class CliErrors
             string.Join(Environment.NewLine, r.Diagnostics.Select(d => "  " + d)) + Environment.NewLine +
             "See ane-reference.md section 7 for each rule.",
         MilException m => $"orion: invalid MIL program: {m.Message}",
+        Orion.Engine.Diagnostics.EnvironmentSettingException v => $"orion: environment: {v.Message}",
         Orion.Actors.Configuration.ConfigException c => $"orion: configuration: {c.Message}",
         ArgumentException a => $"orion: {WithoutParameterName(a)}",
         _ => $"orion: {e.Message}",

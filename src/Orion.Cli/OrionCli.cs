@@ -44,6 +44,7 @@ public static class OrionCli
         }
         try
         {
+            Orion.Engine.Diagnostics.EnvironmentSettings.Validate();
             return parse.Invoke(config);
         }
         catch (Exception e) when (CliErrors.IsUserError(e))

@@ -13,10 +13,15 @@ public sealed class CompileBudget(int limit)
     private int _used;
 
     /// <summary>The emulator's process-wide budget (limit from ORION_COMPILE_BUDGET when set, else 119).</summary>
-    public static CompileBudget Process { get; } = new(ReadLimitFromEnvironment(DefaultLimit));
+    public static CompileBudget Process => s_process.Value;
 
     /// <summary>The macOS device's process-wide budget (limit from ORION_COMPILE_BUDGET when set, else 100).</summary>
-    public static CompileBudget AneProcess { get; } = new(ReadLimitFromEnvironment(AneDefaultLimit));
+    public static CompileBudget AneProcess => s_aneProcess.Value;
+
+    // Lazy, not static initializers: a malformed ORION_COMPILE_BUDGET is then the clear error below every time it is
+    // asked for, not a TypeInitializationException (the CLI checks it before anything runs: EnvironmentSettings).
+    private static readonly Lazy<CompileBudget> s_process = new(() => new(ReadLimitFromEnvironment(DefaultLimit)));
+    private static readonly Lazy<CompileBudget> s_aneProcess = new(() => new(ReadLimitFromEnvironment(AneDefaultLimit)));
 
     public int Limit { get; } = limit > 0 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), limit, "the compile budget must be positive");
     public int Used => Volatile.Read(ref _used);

@@ -8,13 +8,15 @@ namespace Orion.Engine.Diagnostics;
 public static class CrashPoints
 {
     public const string Variable = "ORION_CRASH_AT";
-    private static readonly (string Point, long Count)? Target = ParseTarget(Environment.GetEnvironmentVariable(Variable));
+    // Lazy, so a malformed ORION_CRASH_AT is a clear ArgumentException, not a type initializer failure; the CLI
+    // checks it before anything runs (EnvironmentSettings).
+    private static readonly Lazy<(string Point, long Count)?> s_target = new(() => ParseTarget(Environment.GetEnvironmentVariable(Variable)));
     private static long _hits;
 
     /// <summary>Marks a named point; kills the process (SIGKILL, no cleanup, no flush) when it is the configured n-th hit.</summary>
     public static void Hit(string point)
     {
-        if (Target is not { } t || !string.Equals(t.Point, point, StringComparison.Ordinal)) return;
+        if (s_target.Value is not { } t || !string.Equals(t.Point, point, StringComparison.Ordinal)) return;
         if (Interlocked.Increment(ref _hits) == t.Count)
         {
             Console.Error.WriteLine($"{Variable}: killing the process at {point} #{t.Count}");
@@ -24,7 +26,7 @@ public static class CrashPoints
         }
     }
 
-    private static (string, long)? ParseTarget(string? spec)
+    internal static (string, long)? ParseTarget(string? spec)
     {
         if (string.IsNullOrWhiteSpace(spec)) return null;
         int colon = spec.LastIndexOf(':');

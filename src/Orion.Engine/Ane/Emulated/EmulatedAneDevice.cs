@@ -29,7 +29,7 @@ public sealed partial class EmulatedAneDevice : IAneDevice
         if (options.WorkRoot is null) SweepDeadProcessFolders(SharedRoot);
         _workRoot = options.WorkRoot ?? Path.Combine(SharedRoot, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_workRoot);
-        Fingerprint = new DeviceFingerprint("emulated", Profile.Name, options.OsBuild ?? EmulatedDeviceOptions.HostOsBuild(), DeviceFingerprint.OrionCompilerVersion);
+        Fingerprint = new DeviceFingerprint("emulated", Profile.Name, EmulatedDeviceOptions.CheckOsBuild(options.OsBuild, "the emulated device's OS build") ?? EmulatedDeviceOptions.HostOsBuild(), DeviceFingerprint.OrionCompilerVersion);
     }
 
     private static readonly string SharedRoot = Path.Combine(Path.GetTempPath(), "orion-ane");

@@ -22,7 +22,20 @@ public sealed record EmulatedDeviceOptions
     public static string HostOsBuild()
     {
         var env = Environment.GetEnvironmentVariable("ORION_OS_BUILD");
-        if (!string.IsNullOrWhiteSpace(env)) return env.Trim();
+        if (!string.IsNullOrWhiteSpace(env)) return CheckOsBuild(env, "ORION_OS_BUILD")!;
         return $"{Environment.OSVersion.Platform}-{Environment.OSVersion.Version}";
+    }
+
+    /// <summary>
+    /// An OS build names program cache folders, so it must be a plain name: letters, digits, '.', '-', '_' and '+',
+    /// 1 to 64 of them (macOS builds look like 24A335). Null or blank means "not set".
+    /// </summary>
+    public static string? CheckOsBuild(string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var build = value.Trim();
+        if (build.Length > 64 || !build.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '+'))
+            throw new ArgumentException($"{what} is '{(build.Length > 64 ? build[..64] + "..." : build)}'; expected an OS build name of 1 to 64 letters, digits, '.', '-', '_' or '+' (e.g. 24A335): it names program cache folders");
+        return build;
     }
 }
