@@ -8,27 +8,11 @@ using System.Net.Sockets;
 
 namespace Orion.Cli.Bench;
 
-internal sealed class DataPlaneExchangeRawTls : IAsyncDisposable
+internal sealed class DataPlaneExchangeRawTls : LoopbackPairs<SslStream>, IAsyncDisposable
 {
-    private readonly SslStream[] _near;
-    private readonly SslStream[] _far;
-    private readonly byte[] _outbound;
-    private readonly byte[] _reply;
-    private readonly byte[][] _farReceived;
-    private readonly byte[][] _nearReceived;
+    private DataPlaneExchangeRawTls(SslStream[] near, SslStream[] far, int bytes) : base(near, far, bytes) { }
 
-    private DataPlaneExchangeRawTls(SslStream[] near, SslStream[] far, int bytes)
-    {
-        _near = near;
-        _far = far;
-        _outbound = Pattern(bytes, 11);
-        _reply = Pattern(bytes, 23);
-        _farReceived = near.Select(_ => GC.AllocateUninitializedArray<byte>(bytes)).ToArray();
-        _nearReceived = near.Select(_ => GC.AllocateUninitializedArray<byte>(bytes)).ToArray();
-    }
-
-    /// <summary>Payload bytes one round moves: every connection carries one buffer each way.</summary>
-    public long RoundBytes => 2L * _near.Length * _outbound.Length;
+    protected override string Label => "raw TLS";
 
     /// <summary><paramref name="connections"/> pairs; the far ends are <paramref name="identities"/>' server, the near its client.</summary>
     public static async Task<DataPlaneExchangeRawTls> ConnectAsync(int connections, int bytes, DataPlaneExchangeIdentities identities)
@@ -75,51 +59,12 @@ internal sealed class DataPlaneExchangeRawTls : IAsyncDisposable
         }
     }
 
-    /// <summary>One round: every connection at once, the far end replying as soon as its buffer is complete.</summary>
-    public void Round() => Task.WhenAll(Enumerable.Range(0, _near.Length).Select(PairAsync)).GetAwaiter().GetResult();
+    protected override async Task SendAllAsync(SslStream end, byte[] buffer) => await end.WriteAsync(buffer).ConfigureAwait(false);
 
-    /// <summary>Runs a round after clearing the receive buffers and checks every byte arrived as sent, both ways.</summary>
-    public void CheckRound()
-    {
-        foreach (var b in _farReceived.Concat(_nearReceived)) Array.Clear(b);
-        Round();
-        for (int i = 0; i < _near.Length; i++)
-        {
-            Same(_outbound, _farReceived[i], $"connection {i}, outbound");
-            Same(_reply, _nearReceived[i], $"connection {i}, reply");
-        }
-    }
-
-    private async Task PairAsync(int i)
-    {
-        var far = FarAsync(i);
-        await _near[i].WriteAsync(_outbound).ConfigureAwait(false);
-        await _near[i].ReadExactlyAsync(_nearReceived[i]).ConfigureAwait(false);
-        await far.ConfigureAwait(false);
-    }
-
-    private async Task FarAsync(int i)
-    {
-        await _far[i].ReadExactlyAsync(_farReceived[i]).ConfigureAwait(false);
-        await _far[i].WriteAsync(_reply).ConfigureAwait(false);
-    }
-
-    private static void Same(byte[] sent, byte[] received, string what)
-    {
-        int prefix = sent.AsSpan().CommonPrefixLength(received);
-        if (prefix != sent.Length)
-            throw new InvalidOperationException($"raw TLS {what}: received bytes differ from the sent ones at byte {prefix:N0} of {sent.Length:N0}");
-    }
-
-    private static byte[] Pattern(int bytes, int seed)
-    {
-        var b = GC.AllocateUninitializedArray<byte>(bytes);
-        for (int i = 0; i < b.Length; i++) b[i] = (byte)(i * seed + (i >> 12));
-        return b;
-    }
+    protected override async Task ReceiveAllAsync(SslStream end, byte[] buffer) => await end.ReadExactlyAsync(buffer).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var s in _near.Concat(_far)) await s.DisposeAsync().ConfigureAwait(false);
+        foreach (var s in Ends) await s.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -9,27 +9,11 @@ namespace Orion.Cli.Bench;
 /// Socket pairs on 127.0.0.1 with the operating system's default settings (what "plain TCP" gets). Buffers are
 /// allocated once, so a round measures the kernel's loopback path alone: the ceiling the links are compared with.
 /// </summary>
-internal sealed class LoopbackTcp : IDisposable
+internal sealed class LoopbackTcp : LoopbackPairs<Socket>, IDisposable
 {
-    private readonly Socket[] _near;
-    private readonly Socket[] _far;
-    private readonly byte[] _outbound;
-    private readonly byte[] _reply;
-    private readonly byte[][] _farReceived;
-    private readonly byte[][] _nearReceived;
+    private LoopbackTcp(Socket[] near, Socket[] far, int bytes) : base(near, far, bytes) { }
 
-    private LoopbackTcp(Socket[] near, Socket[] far, int bytes)
-    {
-        _near = near;
-        _far = far;
-        _outbound = Pattern(bytes, 11);
-        _reply = Pattern(bytes, 23);
-        _farReceived = near.Select(_ => GC.AllocateUninitializedArray<byte>(bytes)).ToArray();
-        _nearReceived = near.Select(_ => GC.AllocateUninitializedArray<byte>(bytes)).ToArray();
-    }
-
-    /// <summary>Payload bytes one round moves: every connection carries one buffer each way.</summary>
-    public long RoundBytes => 2L * _near.Length * _outbound.Length;
+    protected override string Label => "raw TCP";
 
     public static LoopbackTcp Connect(int connections, int bytes)
     {
@@ -59,42 +43,13 @@ internal sealed class LoopbackTcp : IDisposable
         }
     }
 
-    /// <summary>One round: every connection at once, the far end replying as soon as its buffer is complete.</summary>
-    public void Round() => Task.WhenAll(Enumerable.Range(0, _near.Length).Select(PairAsync)).GetAwaiter().GetResult();
-
-    /// <summary>Runs a round after clearing the receive buffers and checks every byte arrived as sent, both ways.</summary>
-    public void CheckRound()
-    {
-        foreach (var b in _farReceived.Concat(_nearReceived)) Array.Clear(b);
-        Round();
-        for (int i = 0; i < _near.Length; i++)
-        {
-            Same(_outbound, _farReceived[i], $"connection {i}, outbound");
-            Same(_reply, _nearReceived[i], $"connection {i}, reply");
-        }
-    }
-
-    private async Task PairAsync(int i)
-    {
-        var far = FarAsync(i);
-        await SendAllAsync(_near[i], _outbound).ConfigureAwait(false);
-        await ReceiveAllAsync(_near[i], _nearReceived[i]).ConfigureAwait(false);
-        await far.ConfigureAwait(false);
-    }
-
-    private async Task FarAsync(int i)
-    {
-        await ReceiveAllAsync(_far[i], _farReceived[i]).ConfigureAwait(false);
-        await SendAllAsync(_far[i], _reply).ConfigureAwait(false);
-    }
-
-    private static async Task SendAllAsync(Socket socket, byte[] buffer)
+    protected override async Task SendAllAsync(Socket socket, byte[] buffer)
     {
         for (int done = 0; done < buffer.Length;)
             done += await socket.SendAsync(buffer.AsMemory(done), SocketFlags.None).ConfigureAwait(false);
     }
 
-    private static async Task ReceiveAllAsync(Socket socket, byte[] buffer)
+    protected override async Task ReceiveAllAsync(Socket socket, byte[] buffer)
     {
         for (int done = 0; done < buffer.Length;)
         {
@@ -104,22 +59,8 @@ internal sealed class LoopbackTcp : IDisposable
         }
     }
 
-    private static void Same(byte[] sent, byte[] received, string what)
-    {
-        int prefix = sent.AsSpan().CommonPrefixLength(received);
-        if (prefix != sent.Length)
-            throw new InvalidOperationException($"raw TCP {what}: received bytes differ from the sent ones at byte {prefix:N0} of {sent.Length:N0}");
-    }
-
-    private static byte[] Pattern(int bytes, int seed)
-    {
-        var b = GC.AllocateUninitializedArray<byte>(bytes);
-        for (int i = 0; i < b.Length; i++) b[i] = (byte)(i * seed + (i >> 12));
-        return b;
-    }
-
     public void Dispose()
     {
-        foreach (var s in _near.Concat(_far)) s.Dispose();
+        foreach (var s in Ends) s.Dispose();
     }
 }
